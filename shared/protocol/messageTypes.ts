@@ -1,0 +1,18 @@
+/**
+ * First varUint of every frame on a sync connection. 0–3 are y-websocket's own and keep
+ * exactly their y-protocols meaning; 100 is ours.
+ *
+ *   0  sync        y-protocols/sync: step 1 (state vector), step 2 (missing updates), update
+ *   1  awareness   y-protocols/awareness update
+ *   2  auth        y-protocols/auth: permission denied + reason (a stock provider logs it)
+ *   3  query awareness
+ * 100  control     varString JSON: a ControlMessage (./control.ts)
+ */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  control: 100,
+} as const;
+export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType];

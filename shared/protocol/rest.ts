@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Role } from '../schema/roles.ts';
+
+/**
+ * REST API (JSON over HTTP, same port as sync). Every route but sign-in and the webchat visitor
+ * route needs `Authorization: Bearer <token>`; websockets take `?token=`.
+ *
+ *   POST   /api/session             SignInRequest → SessionInfo       (401 on bad credentials)
+ *   DELETE /api/session             sign out (token revoked)
+ *   GET    /api/session             SessionInfo of the current token
+ *   GET    /healthz                 {status:'ok'}
+ *   GET    /metrics                 Prometheus text format
+ */
+export const SignInRequest = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(500) });
+export type SignInRequest = z.infer<typeof SignInRequest>;
+
+export interface SessionInfo {
+  token: string;
+  expiresAt: number;
+  agent: { id: string; name: string; email: string; role: Role };
+  workspace: { id: string; name: string };
+}
+
+export interface ApiError {
+  error: string;
+  message: string;
+}

@@ -1,0 +1,12 @@
+/**
+ * Version of Switchboard's own wire messages (control messages, multiplex framing, webchat).
+ * Stock y-protocols sync and awareness frames are not versioned here: they stay as y-protocols
+ * defines them.
+ *
+ * History:
+ *   1  first version: multiplexed /sync, control messages hello / update-rejected / unsubscribe,
+ *      webchat JSON protocol.
+ *
+ * protocol.test.ts hashes the wire schemas: changing one without bumping this number fails.
+ */
+export const PROTOCOL_VERSION = 1;

@@ -1,0 +1,41 @@
+import type { Channel } from '../channels/capabilities.ts';
+import type { Role } from './roles.ts';
+import type { ConversationStatus } from './conversation.ts';
+
+/**
+ * Root types of the workspace index document (`<ws>/index`), written only by the server.
+ * The conversation list reads only this document: 10,000 conversations never mean
+ * loading 10,000 conversation documents.
+ *
+ *   conversations  Y.Map<ConversationSummary>   conversation id → summary (one plain JSON value)
+ *   members        Y.Map<MemberSummary>         agent id → name, role
+ */
+export const INDEX_ROOTS = { conversations: 'conversations', members: 'members' } as const;
+
+export interface ConversationSummary {
+  id: string;
+  channel: Channel;
+  contactId: string;
+  contactName: string;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  createdAt: number;
+  /** Time of the last message or note (ms); the list sorts by it. */
+  lastActivityAt: number;
+  /** Preview of the last message (not notes), at most PREVIEW_LENGTH characters. */
+  lastMessage: { text: string; authorType: 'agent' | 'contact' | 'system'; at: number } | null;
+  /** How many messages the contact has sent; an agent's unread count is this minus its read mark. */
+  inboundCount: number;
+  /** Total entries in the conversation's messages array. */
+  messageCount: number;
+}
+
+export const PREVIEW_LENGTH = 140;
+
+export interface MemberSummary {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+}
