@@ -1,0 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '/work/main/sync-server/storage/openDatabase.ts';
+const buf = new Uint8Array(150);
+const db = openDatabase(mkdtempSync(join(tmpdir(), 'mb-')));
+if (process.argv[2]) db.pragma(process.argv[2]);
+db.exec('CREATE TABLE t (doc TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc, seq)) WITHOUT ROWID;');
+const ins = db.prepare('INSERT INTO t (doc, seq, data) VALUES (?, ?, ?)');
+const c0 = process.cpuUsage();
+for (let i = 0; i < 20000; i++) ins.run(`bench/conv/r${i % 50}`, i, buf);
+const c = process.cpuUsage(c0);
+console.log(process.argv[2] ?? 'default', 'cpu user/sys µs per insert', (c.user / 20000).toFixed(1), (c.system / 20000).toFixed(1));

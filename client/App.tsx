@@ -1,0 +1,94 @@
+import { createEffect, createSignal, Match, onMount, Switch } from 'solid-js';
+import { Notices } from './components/Notices.tsx';
+import { InboxPage } from './pages/InboxPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { WorkspaceGate } from './pages/WorkspaceGate.tsx';
+import type { UpdatePrompt } from './pwa/createUpdatePrompt.ts';
+import { currentPath, navigate, parseRoute } from './router/router.ts';
+import type { SessionStore } from './stores/createSession.ts';
+import { useWorkspace } from './stores/createWorkspace.ts';
+import type { WorkspaceSync } from './sync/openWorkspaceSync.ts';
+
+/** Routes: /signin, / (inbox), /c/<id> (a conversation). Signed out, everything goes to /signin. */
+export function App(props: { session: SessionStore; updates: UpdatePrompt | null }) {
+  const route = () => parseRoute(currentPath());
+  const selectedId = () => {
+    const r = route();
+    return r.name === 'conversation' ? r.id : null;
+  };
+  let sync: WorkspaceSync | null = null;
+  let returnTo = '/';
+
+  createEffect(() => {
+    const signedIn = props.session.session() !== null;
+    const r = route();
+    if (!signedIn && r.name !== 'signin') {
+      if (r.name === 'conversation') returnTo = currentPath();
+      navigate('/signin', { replace: true });
+    } else if (signedIn && (r.name === 'signin' || r.name === 'not-found')) navigate('/', { replace: true });
+  });
+
+  onMount(() => void props.session.verify());
+
+  const signOut = async () => {
+    const s = sync;
+    sync = null;
+    await s?.close(true);
+    await props.session.signOut();
+    navigate('/signin', { replace: true });
+  };
+
+  const [dismissedUpdate, setDismissedUpdate] = createSignal(false);
+
+  return (
+    <>
+      <Switch>
+        <Match when={!props.session.session()}>
+          <SignInPage
+            session={props.session}
+            onSignedIn={() => {
+              navigate(returnTo, { replace: true });
+              returnTo = '/';
+            }}
+          />
+          <Notices
+            rejections={[]}
+            onDismiss={() => {}}
+            updateAvailable={(props.updates?.needRefresh() ?? false) && !dismissedUpdate()}
+            onUpdate={() => props.updates?.update()}
+            onDismissUpdate={() => setDismissedUpdate(true)}
+          />
+        </Match>
+        <Match when={props.session.session()?.token} keyed>
+          {(_token) => {
+            const session = props.session.session();
+            if (!session) return null;
+            return (
+              <WorkspaceGate session={session} onSignInRequired={() => props.session.expire()} onReady={(s) => (sync = s)}>
+                <InboxPage selectedId={selectedId()} onSignOut={() => void signOut()} />
+                <WorkspaceNotices
+                  updateAvailable={(props.updates?.needRefresh() ?? false) && !dismissedUpdate()}
+                  onUpdate={() => props.updates?.update()}
+                  onDismissUpdate={() => setDismissedUpdate(true)}
+                />
+              </WorkspaceGate>
+            );
+          }}
+        </Match>
+      </Switch>
+    </>
+  );
+}
+
+function WorkspaceNotices(props: { updateAvailable: boolean; onUpdate: () => void; onDismissUpdate: () => void }) {
+  const w = useWorkspace();
+  return (
+    <Notices
+      rejections={w.client.rejections()}
+      onDismiss={(r) => w.client.dismissRejection(r)}
+      updateAvailable={props.updateAvailable}
+      onUpdate={props.onUpdate}
+      onDismissUpdate={props.onDismissUpdate}
+    />
+  );
+}

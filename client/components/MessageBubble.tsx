@@ -1,0 +1,73 @@
+import { Match, Show, Switch } from 'solid-js';
+import type { Receipt } from '../../shared/schema/delivery.ts';
+import type { MessageEntry } from '../../shared/schema/message.ts';
+import { messageTime } from '../lib/formatTime.ts';
+import { DeliveryStatus } from './DeliveryStatus.tsx';
+import { NoteIcon } from './icons.tsx';
+
+export interface MessageBubbleProps {
+  entry: MessageEntry;
+  receipt: Receipt | undefined;
+  authorName: string;
+  /** Written by the signed-in agent. */
+  mine: boolean;
+  now: number;
+}
+
+/** One entry of the thread: a contact or agent message, an internal note (yellow), or an event line. */
+export function MessageBubble(props: MessageBubbleProps) {
+  const time = () => (
+    <time class="bubble__time" datetime={new Date(props.entry.createdAt).toISOString()}>
+      {messageTime(props.entry.createdAt, props.now)}
+    </time>
+  );
+  return (
+    <Switch>
+      <Match when={props.entry.kind === 'event'}>
+        <li class="event-line" data-message-id={props.entry.id}>
+          <span class="event-line__text">{props.entry.text}</span>
+          <span aria-hidden="true"> · </span>
+          {time()}
+        </li>
+      </Match>
+      <Match when={props.entry.kind === 'note'}>
+        <li class="bubble-row bubble-row--agent" data-message-id={props.entry.id}>
+          <div class="bubble bubble--note">
+            <div class="bubble__meta">
+              <span class="bubble__note-label">
+                <NoteIcon size={13} />
+                Internal note
+              </span>
+              <span class="bubble__author">{props.authorName}</span>
+              {time()}
+            </div>
+            <p class="bubble__text">{props.entry.text}</p>
+          </div>
+        </li>
+      </Match>
+      <Match when={props.entry.kind === 'message'}>
+        <li
+          class="bubble-row"
+          classList={{ 'bubble-row--agent': props.entry.author.type !== 'contact', 'bubble-row--contact': props.entry.author.type === 'contact' }}
+          data-message-id={props.entry.id}
+        >
+          <div
+            class="bubble"
+            classList={{ 'bubble--agent': props.entry.author.type !== 'contact', 'bubble--contact': props.entry.author.type === 'contact', 'bubble--mine': props.mine }}
+          >
+            <div class="bubble__meta">
+              <span class="bubble__author">{props.authorName}</span>
+              {time()}
+            </div>
+            <p class="bubble__text">{props.entry.text}</p>
+            <Show when={props.entry.author.type === 'agent'}>
+              <div class="bubble__status">
+                <DeliveryStatus receipt={props.receipt} />
+              </div>
+            </Show>
+          </div>
+        </li>
+      </Match>
+    </Switch>
+  );
+}

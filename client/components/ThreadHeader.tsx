@@ -1,0 +1,78 @@
+import { For, Show } from 'solid-js';
+import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.ts';
+import type { ConversationStatus } from '../../shared/schema/conversation.ts';
+import type { Peer } from '../stores/createPresence.ts';
+import { Link } from '../router/Link.tsx';
+import { Avatar } from './Avatar.tsx';
+import { BackIcon, ChannelIcon } from './icons.tsx';
+
+export interface ThreadHeaderProps {
+  contactName: string;
+  contactDetail: string | null;
+  channel: Channel | undefined;
+  status: ConversationStatus;
+  assigneeName: string | null;
+  peers: Peer[];
+  disabled: boolean;
+  onToggleStatus: () => void;
+}
+
+/** Contact, channel, status and assignee of the open conversation, with Resolve / Reopen. */
+export function ThreadHeader(props: ThreadHeaderProps) {
+  const channel = () => (props.channel ? CAPABILITIES[props.channel]?.label : undefined);
+  return (
+    <header class="thread-header">
+      <Link href="/" class="icon-button thread-header__back" aria-label="Back to conversations">
+        <BackIcon />
+      </Link>
+      <div class="thread-header__who">
+        <h2 class="thread-header__name" id="thread-title">
+          {props.contactName}
+        </h2>
+        <div class="thread-header__meta">
+          <Show when={props.channel}>
+            {(c) => (
+              <span class={`channel-tag channel-tag--${c()}`}>
+                <ChannelIcon channel={c()} size={13} />
+                {channel()}
+              </span>
+            )}
+          </Show>
+          <Show when={props.contactDetail}>
+            <span class="thread-header__detail">{props.contactDetail}</span>
+          </Show>
+          <span class={`status-pill status-pill--${props.status}`}>
+            <span class="visually-hidden">Status: </span>
+            {props.status === 'resolved' ? 'Resolved' : 'Open'}
+          </span>
+          <span class="thread-header__assignee">{props.assigneeName ? `Assigned to ${props.assigneeName}` : 'Unassigned'}</span>
+        </div>
+      </div>
+      <div class="thread-header__actions">
+        <Show when={props.peers.length > 0}>
+          <div class="presence" aria-label={`Also here: ${props.peers.map((p) => p.name).join(', ')}`} role="group">
+            <For each={props.peers}>
+              {(peer) => (
+                <span class="presence__peer" title={`${peer.name}${peer.typing ? ' is typing' : ' is viewing'}`}>
+                  <Avatar name={peer.name} size="small" />
+                </span>
+              )}
+            </For>
+            <span class="presence__text" aria-hidden="true">
+              {props.peers.length === 1 ? `${props.peers[0]?.name} is here` : `${props.peers.length} agents here`}
+            </span>
+          </div>
+        </Show>
+        <button
+          type="button"
+          class="button"
+          classList={{ 'button--success': props.status !== 'resolved' }}
+          disabled={props.disabled}
+          onClick={() => props.onToggleStatus()}
+        >
+          {props.status === 'resolved' ? 'Reopen' : 'Resolve'}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,111 @@
+import { createEffect, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
+import type { ConversationStatus } from '../../shared/schema/conversation.ts';
+import { Composer } from '../components/Composer.tsx';
+import { MessageList } from '../components/MessageList.tsx';
+import { ThreadHeader } from '../components/ThreadHeader.tsx';
+import { createConversation } from '../stores/createConversation.ts';
+import { createPageVisible } from '../stores/createPageVisible.ts';
+import { createPresence } from '../stores/createPresence.ts';
+import { useWorkspace } from '../stores/createWorkspace.ts';
+
+/**
+ * One open conversation: loads its document (local copy first, then sync), marks it read while
+ * visible, keeps its scroll position and draft in the agent document, and shows who else is here.
+ */
+export function ConversationPane(props: { id: string }) {
+  const w = useWorkspace();
+  const me = w.session.agent.id;
+  const id = props.id;
+  const conv = createConversation(w.client, w.session.workspace.id, id, me);
+  const presence = createPresence(conv.handle, id, me);
+  const visible = createPageVisible();
+
+  const summary = () => w.index.conversations.get(id);
+  const contactName = () => conv.meta.contact?.name ?? summary()?.contactName ?? 'Conversation';
+  const contactDetail = () => conv.meta.contact?.email ?? conv.meta.contact?.phone ?? null;
+  const channel = () => conv.meta.channel ?? summary()?.channel;
+  const status = (): ConversationStatus => conv.status() ?? summary()?.status ?? 'open';
+  const assigneeId = () => (conv.meta.assigneeId !== undefined ? conv.meta.assigneeId : (summary()?.assigneeId ?? null));
+
+  // Opening (and keeping open) a conversation marks it read: read mark = inboundCount.
+  createEffect(() => {
+    const s = summary();
+    if (!s || !w.agent.loaded() || !visible()) return;
+    w.agent.markRead(id, s.inboundCount);
+  });
+
+  // Keep this conversation's search entry current while it is open.
+  createEffect(() => {
+    const doc = conv.handle.doc();
+    if (!conv.loaded()) return;
+    const reindex = () => w.search.indexConversation(id, doc, contactName());
+    reindex();
+    doc.on('update', reindex);
+    onCleanup(() => doc.off('update', reindex));
+  });
+
+  const offline = () => {
+    const s = w.connection().status;
+    return s !== 'online' && s !== 'syncing' && s !== 'connecting';
+  };
+  const ready = () => conv.loaded() && (conv.messages().length > 0 || conv.synced() || offline());
+  // In step with the server, yet neither the index nor the document knows it: a wrong link.
+  const missing = () =>
+    !summary() && w.index.synced() && conv.synced() && conv.meta.channel === undefined && conv.messages().length === 0;
+  const unavailable = () => conv.error() !== null || missing();
+
+  return (
+    <section class="thread" aria-labelledby="thread-title">
+      <ThreadHeader
+        contactName={contactName()}
+        contactDetail={contactDetail()}
+        channel={channel()}
+        status={status()}
+        assigneeName={w.memberName(assigneeId())}
+        peers={presence.peers()}
+        disabled={!conv.loaded() || unavailable()}
+        onToggleStatus={() => conv.setStatus(status() === 'resolved' ? 'open' : 'resolved')}
+      />
+      <Switch>
+        <Match when={conv.error() === 'forbidden'}>
+          <p class="thread__notice">You do not have access to this conversation.</p>
+        </Match>
+        <Match when={conv.error() === 'unknown-document' || missing()}>
+          <p class="thread__notice">This conversation does not exist.</p>
+        </Match>
+        <Match when={ready() && conv.messages().length === 0 && offline() && !conv.synced()}>
+          <p class="thread__notice">This conversation is not available offline yet. It will load when you are back online.</p>
+        </Match>
+        <Match when={ready()}>
+          <MessageList
+            messages={conv.messages()}
+            receipts={conv.receipts}
+            authorName={(author) => w.authorName(author, contactName())}
+            me={me}
+            now={w.now()}
+            initialScroll={untrack(() => w.agent.scroll[id])}
+            onScrollPosition={(position) => w.agent.saveScroll(id, position)}
+            label={`Conversation with ${contactName()}`}
+          />
+        </Match>
+        <Match when={!ready()}>
+          <p class="thread__notice" role="status">
+            Loading conversation…
+          </p>
+        </Match>
+      </Switch>
+      <Show when={!unavailable()}>
+        <Composer
+          conversationId={id}
+          contactName={contactName()}
+          channel={channel()}
+          draft={w.agent.draft(id)}
+          disabled={!conv.loaded() || !w.agent.loaded()}
+          onSend={(mode, text) => conv.send(mode, text).ok}
+          onTyping={(typing) => presence.setTyping(typing)}
+          othersTyping={presence.peers().filter((p) => p.typing).map((p) => p.name)}
+        />
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { createMemo, Show } from 'solid-js';
+import { ConversationList } from '../components/ConversationList.tsx';
+import { InboxIcon } from '../components/icons.tsx';
+import { Sidebar } from '../components/Sidebar.tsx';
+import type { AssigneeFilter } from '../stores/conversationOrder.ts';
+import { useWorkspace } from '../stores/createWorkspace.ts';
+import { ConversationPane } from './ConversationPane.tsx';
+
+const TITLES: Record<AssigneeFilter, string> = { mine: 'Mine', unassigned: 'Unassigned', all: 'All conversations' };
+const LIST_ID = 'conversation-list-panel';
+
+/** The inbox: sidebar, conversation list and (when one is selected) the conversation. */
+export function InboxPage(props: { selectedId: string | null; onSignOut: () => void }) {
+  const w = useWorkspace();
+  const ids = w.inbox.ids;
+  const hasDraft = (id: string) => w.agent.drafts[id] === true;
+  const emptyText = createMemo(() => {
+    if (!w.index.loaded()) return 'Loading conversations…';
+    if (w.search.matches()) return 'No conversations match your search.';
+    if (w.inbox.assignee() === 'mine') return 'Nothing assigned to you.';
+    if (w.inbox.assignee() === 'unassigned') return 'No unassigned conversations.';
+    return w.index.synced() ? 'No conversations yet.' : 'Waiting for the server…';
+  });
+
+  return (
+    <div class="inbox" classList={{ 'inbox--thread-open': props.selectedId !== null }}>
+      <Sidebar
+        workspaceName={w.workspaceName()}
+        agent={{ name: w.session.agent.name, email: w.session.agent.email, role: w.session.agent.role }}
+        filter={w.inbox.assignee()}
+        counts={w.inbox.counts()}
+        onFilter={w.inbox.setAssignee}
+        status={w.inbox.status()}
+        onStatus={w.inbox.setStatus}
+        query={w.search.query()}
+        onQuery={w.search.setQuery}
+        connection={w.connection()}
+        onReload={() => location.reload()}
+        onSignOut={props.onSignOut}
+        listId={LIST_ID}
+      />
+      <section class="list-pane" id={LIST_ID} role="tabpanel" aria-labelledby={`filter-tab-${w.inbox.assignee()}`}>
+        <header class="list-pane__header">
+          <h1 class="list-pane__title">{TITLES[w.inbox.assignee()]}</h1>
+          <span class="list-pane__count" aria-live="polite">
+            {ids().length.toLocaleString('en-US')} {ids().length === 1 ? 'conversation' : 'conversations'}
+          </span>
+        </header>
+        <ConversationList
+          ids={ids()}
+          summary={(id) => w.index.conversations.get(id)}
+          unread={w.unread}
+          assigneeName={(id) => w.memberName(w.index.conversations.get(id)?.assigneeId)}
+          hasDraft={hasDraft}
+          selectedId={props.selectedId}
+          now={w.now()}
+          emptyText={emptyText()}
+          label={`${TITLES[w.inbox.assignee()]}, ${ids().length} conversations, newest activity first`}
+        />
+      </section>
+      <main class="thread-pane" id="main">
+        <Show
+          when={props.selectedId}
+          keyed
+          fallback={
+            <div class="thread-empty">
+              <InboxIcon size={40} />
+              <p>Select a conversation to read and reply.</p>
+              <p class="thread-empty__hint">Use the arrow keys in the list to move between conversations.</p>
+            </div>
+          }
+        >
+          {(id) => <ConversationPane id={id} />}
+        </Show>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { type Accessor, createSignal } from 'solid-js';
+import { registerSW } from 'virtual:pwa-register';
+
+export interface UpdatePrompt {
+  needRefresh: Accessor<boolean>;
+  /** Activates the waiting service worker and reloads. */
+  update(): void;
+  dismiss(): void;
+}
+
+/** Registers the service worker and exposes "a new version is waiting". */
+export function createUpdatePrompt(): UpdatePrompt {
+  const [needRefresh, setNeedRefresh] = createSignal(false);
+  let updateSW: ((reload?: boolean) => Promise<void>) | null = null;
+  if (typeof navigator !== 'undefined' && 'serviceWorker' in navigator) {
+    updateSW = registerSW({
+      immediate: true,
+      onNeedRefresh: () => setNeedRefresh(true),
+      onRegisterError: () => undefined,
+    });
+  }
+  return {
+    needRefresh,
+    update: () => void updateSW?.(true),
+    dismiss: () => setNeedRefresh(false),
+  };
+}

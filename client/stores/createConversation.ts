@@ -1,0 +1,62 @@
+import { type Accessor, onCleanup } from 'solid-js';
+import { conversationDoc, newId } from '../../shared/ids.ts';
+import { CONV_ROOTS, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
+import type { Receipt } from '../../shared/schema/delivery.ts';
+import { AgentEntrySchema, type MessageEntry } from '../../shared/schema/message.ts';
+import type { DocError, DocHandle, SyncClient } from '../sync/SyncClient.ts';
+import { createYArraySignal, createYMapStore } from './yjsBridge.ts';
+
+export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: 'empty' | 'too-long' | 'not-loaded' };
+
+export interface ConversationStore {
+  id: string;
+  handle: DocHandle;
+  /** Entries in order (immutable once appended). */
+  messages: Accessor<readonly MessageEntry[]>;
+  /** Message id → delivery receipt (no receipt: queued). */
+  receipts: Record<string, Receipt>;
+  meta: Partial<ConversationMeta>;
+  status: Accessor<ConversationStatus | undefined>;
+  loaded: Accessor<boolean>;
+  synced: Accessor<boolean>;
+  error: Accessor<DocError | null>;
+  /** Appends a message or internal note by this agent (a CRDT item: offline it is queued and sent once). */
+  send(kind: 'message' | 'note', text: string, now?: number): SendResult;
+  setStatus(status: ConversationStatus): void;
+}
+
+/** One conversation document (`<ws>/conv/<id>`) as stores. */
+export function createConversation(client: SyncClient, workspaceId: string, conversationId: string, agentId: string): ConversationStore {
+  const handle = client.retain(conversationDoc(workspaceId, conversationId));
+  onCleanup(() => handle.release());
+  const doc = handle.doc;
+  const messages = createYArraySignal<MessageEntry>(() => doc().getArray(CONV_ROOTS.messages));
+  const receipts = createYMapStore<Receipt>(() => doc().getMap(CONV_ROOTS.receipts));
+  const meta = createYMapStore<unknown>(() => doc().getMap(CONV_ROOTS.meta)) as Partial<ConversationMeta>;
+  const state = createYMapStore<unknown>(() => doc().getMap(CONV_ROOTS.state));
+  return {
+    id: conversationId,
+    handle,
+    messages,
+    receipts,
+    meta,
+    status: () => state.status as ConversationStatus | undefined,
+    loaded: handle.loaded,
+    synced: handle.synced,
+    error: handle.error,
+    send(kind, rawText, now = Date.now()) {
+      if (!handle.loaded()) return { ok: false, reason: 'not-loaded' };
+      const text = rawText.trim();
+      const entry: MessageEntry = { id: newId(), kind, author: { type: 'agent', id: agentId }, text, createdAt: now };
+      if (!text) return { ok: false, reason: 'empty' };
+      if (!AgentEntrySchema.safeParse(entry).success) return { ok: false, reason: 'too-long' };
+      const arr = doc().getArray<MessageEntry>(CONV_ROOTS.messages);
+      arr.insert(arr.length, [entry]); // O(1), unlike push (stack notes)
+      return { ok: true, entry };
+    },
+    setStatus(status) {
+      const map = doc().getMap(CONV_ROOTS.state);
+      if (map.get('status') !== status) map.set('status', status);
+    },
+  };
+}

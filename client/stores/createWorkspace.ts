@@ -1,0 +1,90 @@
+import { type Accessor, createContext, onCleanup, useContext } from 'solid-js';
+import { settingsDoc } from '../../shared/ids.ts';
+import type { SessionInfo } from '../../shared/protocol/rest.ts';
+import type { Author } from '../../shared/schema/message.ts';
+import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
+import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
+import type { WorkspaceSync } from '../sync/openWorkspaceSync.ts';
+import type { ConnectionState, SyncClient } from '../sync/SyncClient.ts';
+import { type AgentStateStore, createAgentState } from './createAgentState.ts';
+import { createBackgroundSync } from './createBackgroundSync.ts';
+import { createInbox, type InboxStore } from './createInbox.ts';
+import { createNow } from './createNow.ts';
+import { createSearch, type SearchStore } from './createSearch.ts';
+import { createWorkspaceIndex, type WorkspaceIndexStore } from './createWorkspaceIndex.ts';
+import { writeIndexSnapshot } from './indexSnapshot.ts';
+import { unreadCount } from './unreadCount.ts';
+import { createYMapStore } from './yjsBridge.ts';
+
+/** Everything a signed-in page reads: one object, provided through WorkspaceContext. */
+export interface Workspace {
+  session: SessionInfo;
+  sync: WorkspaceSync;
+  client: SyncClient;
+  index: WorkspaceIndexStore;
+  agent: AgentStateStore;
+  settings: Record<string, unknown>;
+  search: SearchStore;
+  inbox: InboxStore;
+  now: Accessor<number>;
+  connection: Accessor<ConnectionState>;
+  workspaceName: Accessor<string>;
+  memberName(agentId: string | null | undefined): string | null;
+  /** Display name of a message's author; `contactName` for contact messages. */
+  authorName(author: Author, contactName: string): string;
+  unread(conversationId: string): number;
+}
+
+/** Builds the workspace stores for a session (inside a Solid owner: everything cleans up with it). */
+export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snapshot: readonly ConversationSummary[] | null = null): Workspace {
+  const { client } = sync;
+  const ws = session.workspace.id;
+  const me = session.agent.id;
+  const index = createWorkspaceIndex(client, ws, {
+    snapshot,
+    saveSnapshot: (summaries) => writeIndexSnapshot(sync.db, summaries),
+  });
+  const agent = createAgentState(client, ws, me);
+  const settingsHandle = client.retain(settingsDoc(ws));
+  onCleanup(() => settingsHandle.release());
+  const settings = createYMapStore<unknown>(() => settingsHandle.doc().getMap(SETTINGS_ROOTS.workspace));
+  const search = createSearch({ db: sync.db, conversations: index.conversations });
+  const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches });
+  createBackgroundSync({ client, workspaceId: ws, index, search });
+  const now = createNow();
+
+  const memberName = (id: string | null | undefined) => (id ? (index.members[id]?.name ?? null) : null);
+  return {
+    session,
+    sync,
+    client,
+    index,
+    agent,
+    settings,
+    search,
+    inbox,
+    now,
+    connection: client.state,
+    workspaceName: () => (typeof settings.name === 'string' && settings.name ? settings.name : session.workspace.name),
+    memberName,
+    authorName(author, contactName) {
+      switch (author.type) {
+        case 'agent':
+          return author.id === me ? (index.members[me]?.name ?? session.agent.name) : (memberName(author.id) ?? 'Agent');
+        case 'contact':
+          return contactName;
+        case 'system':
+          return 'Switchboard';
+      }
+    },
+    unread: (id) => unreadCount(index.conversations.get(id), agent.read[id]),
+  };
+}
+
+export const WorkspaceContext = createContext<Workspace>();
+
+export function useWorkspace(): Workspace {
+  const workspace = useContext(WorkspaceContext);
+  if (!workspace) throw new Error('useWorkspace outside WorkspaceContext');
+  return workspace;
+}

@@ -1,0 +1,46 @@
+import Dexie, { type Table } from 'dexie';
+
+/** One stored Yjs update of one document (many rows per document until compaction). */
+export interface UpdateRow {
+  id?: number;
+  doc: string;
+  data: Uint8Array;
+}
+
+/** The local search index: one row per conversation whose document is cached on this device. */
+export interface SearchRow {
+  /** Conversation id. */
+  id: string;
+  /** Distinct lower-case words of the contact's name and of every message and note. */
+  words: string[];
+  updatedAt: number;
+}
+
+/** A plain JSON copy of what a document shows first (the conversation list), for a fast cold start. */
+export interface SnapshotRow {
+  name: string;
+  json: string;
+  at: number;
+}
+
+/**
+ * The device's single IndexedDB database, one per signed-in agent:
+ *
+ *   updates    ++id, doc    Yjs updates, appended in batches and compacted per document
+ *   search     id, *words   multi-entry word index of cached conversations (works offline)
+ *   snapshots  name         JSON copy of the conversation summaries: the list renders from it
+ *                           before the index document (10,000 summaries) is decoded
+ */
+export class LocalDatabase extends Dexie {
+  updates!: Table<UpdateRow, number>;
+  search!: Table<SearchRow, string>;
+  snapshots!: Table<SnapshotRow, string>;
+
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({ updates: '++id, doc', search: 'id, *words', snapshots: 'name' });
+  }
+}
+
+/** Database name of one agent of one workspace: agents sharing a browser never share data. */
+export const localDatabaseName = (workspaceId: string, agentId: string) => `switchboard:${workspaceId}:${agentId}`;

@@ -1,0 +1,47 @@
+import Dexie from 'dexie';
+import type { SessionInfo } from '../../shared/protocol/rest.ts';
+import { DexieDocStore } from './DexieDocStore.ts';
+import { LocalDatabase, localDatabaseName } from './LocalDatabase.ts';
+import { SyncClient } from './SyncClient.ts';
+
+export interface WorkspaceSync {
+  client: SyncClient;
+  db: LocalDatabase;
+  /** Local persistence (if IndexedDB turns out to be unavailable, documents live in memory only). */
+  store: DexieDocStore;
+  /** Closes everything; `forget` also deletes this agent's local database (sign-out). */
+  close(forget: boolean): Promise<void>;
+}
+
+/** The websocket URL of the multiplexed sync endpoint for this page's origin. */
+export function syncUrl(token: string, loc: Pick<Location, 'protocol' | 'host'> = location): string {
+  const protocol = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${loc.host}/sync?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Starts opening the agent's local database and the sync client for a session. Returns at once:
+ * the database opens in the background (documents load when it is open), so the first render
+ * waits for nothing.
+ */
+export function openWorkspaceSync(session: SessionInfo, onSignInRequired: () => void): WorkspaceSync {
+  const db = new LocalDatabase(localDatabaseName(session.workspace.id, session.agent.id));
+  const store = new DexieDocStore(db);
+  const client = new SyncClient({ url: () => syncUrl(session.token), agentId: session.agent.id, store, onSignInRequired });
+  client.start();
+  return {
+    client,
+    db,
+    store,
+    async close(forget) {
+      client.destroy();
+      await client.flush().catch(() => undefined);
+      store.close();
+      db.close();
+      if (forget) {
+        store.forgetJournals();
+        await Dexie.delete(db.name).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** How the server is started: flags win over environment variables, which win over defaults. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  demo: boolean;
+  /** Base URL printed and used in links (e.g. behind a proxy); defaults to http://<host>:<port>. */
+  publicBaseUrl: string | null;
+  logLevel: string;
+}
+
+export const DEFAULT_PORT = 3210;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_DATA_DIR = './.data';
+
+export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string } | { ok: 'help' };
+
+export const USAGE = `Usage: node --import tsx sync-server/main.ts [options]
+
+Options:
+  --port <n>           HTTP port (env PORT, default ${DEFAULT_PORT}; 0 picks a free port)
+  --host <addr>        address to listen on (env HOST, default ${DEFAULT_HOST})
+  --data-dir <path>    where the database lives (env SWITCHBOARD_DATA_DIR, default ${DEFAULT_DATA_DIR})
+  --demo               seed the demo workspace (once) and print its sign-in details
+  --public-url <url>   base URL to print and link to (env SWITCHBOARD_PUBLIC_URL)
+  --log-level <level>  pino level: fatal, error, warn, info, debug (env LOG_LEVEL, default info)
+  -h, --help           show this help
+`;
+
+/** The data directory from a flag value, the environment or the default, as an absolute path. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.SWITCHBOARD_DATA_DIR ?? DEFAULT_DATA_DIR);
+}
+
+function parsePort(value: string): number | null {
+  if (!/^\d{1,5}$/.test(value)) return null;
+  const port = Number(value);
+  return port <= 65535 ? port : null;
+}
+
+/** Reads the server's configuration from command-line arguments and the environment. */
+export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean' },
+        'public-url': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
+  if (values.help) return { ok: 'help' };
+  const portText = (values.port as string | undefined) ?? env.PORT ?? String(DEFAULT_PORT);
+  const port = parsePort(portText);
+  if (port === null) return { ok: false, message: `Not a port number: ${portText}` };
+  const publicBaseUrl = (values['public-url'] as string | undefined) ?? env.SWITCHBOARD_PUBLIC_URL ?? null;
+  if (publicBaseUrl !== null && !/^https?:\/\/[^\s/]+/.test(publicBaseUrl)) return { ok: false, message: `Not an http(s) URL: ${publicBaseUrl}` };
+  return {
+    ok: true,
+    config: {
+      port,
+      host: (values.host as string | undefined) ?? env.HOST ?? DEFAULT_HOST,
+      dataDir: resolveDataDir(values['data-dir'] as string | undefined, env),
+      demo: values.demo === true,
+      publicBaseUrl: publicBaseUrl?.replace(/\/+$/, '') ?? null,
+      logLevel: (values['log-level'] as string | undefined) ?? env.LOG_LEVEL ?? 'info',
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Channel } from '../../shared/channels/capabilities.ts';
+import type { Contact } from '../../shared/schema/conversation.ts';
+import type { MessageEntry } from '../../shared/schema/message.ts';
+
+/** Where an outgoing message goes: the conversation and its contact on that channel. */
+export interface DeliveryTarget {
+  workspaceId: string;
+  conversationId: string;
+  channel: Channel;
+  contact: Contact;
+}
+
+/**
+ * What came of handing a message to a channel. The receipt is written forward-only
+ * (shared/schema/delivery.ts); later changes (delivered, read, a bounce) arrive through
+ * `ConversationService.setReceipt`.
+ *   sent / delivered / read   the furthest state reached now
+ *   failed                    permanent: the receipt says why, no retry
+ *   retry                     temporary (provider down): try again later with backoff
+ */
+export type DeliveryOutcome =
+  | { status: 'sent' | 'delivered' | 'read' }
+  | { status: 'failed'; code: string; reason: string }
+  | { status: 'retry'; reason: string };
+
+/**
+ * One channel's outgoing side. The conversation service calls `deliver` exactly once per agent
+ * message id (its SQLite outbox is keyed by message id), except after a crash in the middle of
+ * a delivery, when it is called again: adapters make delivery idempotent by message id where
+ * the provider allows (webchat does; provider APIs take an idempotency key).
+ */
+export interface ChannelAdapter {
+  readonly channel: Channel;
+  /** Hands an agent's `message` entry (never a note or an event: CONV4) to the channel. */
+  deliver(target: DeliveryTarget, message: MessageEntry): Promise<DeliveryOutcome>;
+}

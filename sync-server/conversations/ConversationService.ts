@@ -1,0 +1,622 @@
+import type { Database } from 'better-sqlite3';
+import type * as Y from 'yjs';
+import type { Channel } from '../../shared/channels/capabilities.ts';
+import { conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
+import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
+import { type DeliveryState, type Receipt, canAdvance } from '../../shared/schema/delivery.ts';
+import { MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
+import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
+import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
+import type { Logger } from '../ops/log.ts';
+import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
+
+const ACTOR = 'conversations';
+
+export type ConversationError = 'not-found' | 'invalid-input';
+export type ConversationResult<T> = { ok: true; value: T } | { ok: false; error: ConversationError; message: string };
+
+export interface ConversationServiceOptions {
+  db: Database;
+  docs: DocHost;
+  logger: Logger;
+  now?: () => number;
+  /** Display name of an agent, for history lines ("Assigned to Sam Patel"). */
+  agentName?: (agentId: string) => string | null;
+  /** Retry delays for temporary delivery failures (ms); after the last one the message fails. */
+  retryDelaysMs?: number[];
+}
+
+const SCHEMA = `
+-- Contact messages already stored, by an external idempotency key (webchat clientMsgId,
+-- provider message id): a re-sent message is stored once (WEB2).
+CREATE TABLE IF NOT EXISTS contact_message_keys (
+  workspace_id    TEXT NOT NULL,
+  key             TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, key)
+);
+-- Agent messages handed (or to be handed) to their channel: one row per message id, so each is
+-- delivered once, also across restarts. state: pending → done | failed.
+CREATE TABLE IF NOT EXISTS outbox (
+  message_id      TEXT PRIMARY KEY,
+  workspace_id    TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(state) WHERE state = 'pending';
+`;
+
+interface OutboxRow {
+  message_id: string;
+  workspace_id: string;
+  conversation_id: string;
+  channel: string;
+  attempts: number;
+}
+
+const preview = (text: string) => (text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text);
+
+function isEntry(v: unknown): v is MessageEntry {
+  const e = v as MessageEntry | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.id === 'string' &&
+    (e.kind === 'message' || e.kind === 'note' || e.kind === 'event') &&
+    typeof e.text === 'string' &&
+    typeof e.createdAt === 'number' &&
+    typeof e.author === 'object' &&
+    e.author !== null
+  );
+}
+
+/** The conversation's meta as stored, or null when the document is not a conversation (yet). */
+export function readMeta(doc: Y.Doc): ConversationMeta | null {
+  const meta = doc.getMap(CONV_ROOTS.meta);
+  const channel = meta.get('channel');
+  const contact = meta.get('contact');
+  const id = meta.get('id');
+  if (typeof channel !== 'string' || typeof id !== 'string' || typeof contact !== 'object' || contact === null) return null;
+  return {
+    id,
+    channel: channel as Channel,
+    contact: contact as Contact,
+    createdAt: Number(meta.get('createdAt') ?? 0),
+    assigneeId: (meta.get('assigneeId') as string | null | undefined) ?? null,
+  };
+}
+
+/** Finds an entry by id, searching from the end (what is looked up is nearly always recent). */
+export function findEntry(doc: Y.Doc, id: string): MessageEntry | null {
+  const messages = doc.getArray<unknown>(CONV_ROOTS.messages);
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const entry = messages.get(i);
+    if (isEntry(entry) && entry.id === id) return entry;
+  }
+  return null;
+}
+
+/**
+ * The server-side writer of conversations: creates them, appends contact messages and history
+ * events, writes receipts (forward-only), keeps each conversation's summary in the workspace
+ * index current, and hands agents' messages to their channel exactly once.
+ *
+ * Writes to one conversation run one after the other (a queue per conversation), so summaries
+ * and history lines follow the order things happened in.
+ */
+export class ConversationService {
+  private readonly db: Database;
+  private readonly docs: DocHost;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly agentName: (agentId: string) => string | null;
+  private readonly retryDelaysMs: number[];
+  private readonly adapters = new Map<Channel, ChannelAdapter>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly inflight = new Set<string>();
+  private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  private unsubscribe: (() => void) | null = null;
+  private closed = false;
+
+  constructor(options: ConversationServiceOptions) {
+    this.db = options.db;
+    this.docs = options.docs;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.agentName = options.agentName ?? (() => null);
+    this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
+    this.db.exec(SCHEMA);
+  }
+
+  /** Adds the outgoing side of a channel; pending messages of that channel are delivered now. */
+  registerChannel(adapter: ChannelAdapter): void {
+    this.adapters.set(adapter.channel, adapter);
+    if (this.unsubscribe) this.resumeOutbox(adapter.channel);
+  }
+
+  /** Starts listening to client updates and delivers what the outbox still holds. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.docs.onClientUpdate((event) => this.onClientUpdate(event));
+    this.resumeOutbox();
+  }
+
+  /** Resolves when every write and delivery started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /**
+   * Stops delivering and retrying, then waits for work in progress. Until `detach` (or the
+   * database closes), agent messages that still arrive are recorded in the outbox, to be
+   * delivered after the restart.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+    await this.idle();
+  }
+
+  /** Stops listening to client updates altogether. */
+  detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  /** Creates a conversation: its document (meta, state) and its summary in the index. */
+  createConversation(input: {
+    workspaceId: string;
+    channel: Channel;
+    contact: Contact;
+    assigneeId?: string | null;
+    createdAt?: number;
+    id?: string;
+  }): Promise<ConversationMeta> {
+    const meta: ConversationMeta = {
+      id: input.id ?? newId(),
+      channel: input.channel,
+      contact: input.contact,
+      createdAt: input.createdAt ?? this.now(),
+      assigneeId: input.assigneeId ?? null,
+    };
+    return this.enqueue(input.workspaceId, meta.id, async () => {
+      await this.docs.change(conversationDoc(input.workspaceId, meta.id), ACTOR, (doc) => {
+        const map = doc.getMap(CONV_ROOTS.meta);
+        map.set('id', meta.id);
+        map.set('channel', meta.channel);
+        map.set('contact', meta.contact);
+        map.set('createdAt', meta.createdAt);
+        map.set('assigneeId', meta.assigneeId);
+        doc.getMap(CONV_ROOTS.state).set('status', 'open');
+      });
+      const summary: ConversationSummary = {
+        id: meta.id,
+        channel: meta.channel,
+        contactId: meta.contact.id,
+        contactName: meta.contact.name,
+        status: 'open',
+        assigneeId: meta.assigneeId,
+        createdAt: meta.createdAt,
+        lastActivityAt: meta.createdAt,
+        lastMessage: null,
+        inboundCount: 0,
+        messageCount: 0,
+      };
+      await this.docs.change(indexDoc(input.workspaceId), ACTOR, (doc) => {
+        doc.getMap(INDEX_ROOTS.conversations).set(meta.id, summary);
+      });
+      this.logger.info({ event: 'conversation_created', doc: conversationDoc(input.workspaceId, meta.id), channel: meta.channel });
+      return meta;
+    });
+  }
+
+  /**
+   * Appends a message from the contact, once per `key` (WEB2): the same key again returns the
+   * stored message with `duplicate: true` and changes nothing. A resolved conversation reopens.
+   */
+  appendContactMessage(input: {
+    workspaceId: string;
+    conversationId: string;
+    key: string;
+    text: string;
+    at?: number;
+  }): Promise<ConversationResult<{ message: MessageEntry; duplicate: boolean }>> {
+    const { workspaceId, conversationId } = input;
+    if (!input.text.trim() || input.text.length > MAX_TEXT_LENGTH)
+      return Promise.resolve({ ok: false, error: 'invalid-input', message: 'Message text is empty or too long' });
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const name = conversationDoc(workspaceId, conversationId);
+      const outcome = await this.docs.change(name, ACTOR, (doc) => {
+        const meta = readMeta(doc);
+        if (!meta) return null;
+        const seen = this.db
+          .prepare('SELECT message_id FROM contact_message_keys WHERE workspace_id = ? AND key = ?')
+          .get(workspaceId, input.key) as { message_id: string } | undefined;
+        if (seen) {
+          const stored = findEntry(doc, seen.message_id);
+          if (stored) return { message: stored, duplicate: true, reopened: false, count: 0 };
+        }
+        const message: MessageEntry = {
+          id: newId(),
+          kind: 'message',
+          author: { type: 'contact', id: meta.contact.id },
+          text: input.text,
+          createdAt: input.at ?? this.now(),
+        };
+        const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
+        messages.insert(messages.length, [message]);
+        this.db
+          .prepare(
+            'INSERT OR REPLACE INTO contact_message_keys (workspace_id, key, conversation_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(workspaceId, input.key, conversationId, message.id, message.createdAt);
+        const state = doc.getMap(CONV_ROOTS.state);
+        const reopened = state.get('status') === 'resolved';
+        if (reopened) {
+          state.set('status', 'open');
+          messages.insert(messages.length, [this.eventEntry('reopened', `Reopened: new message from ${meta.contact.name}`)]);
+        }
+        return { message, duplicate: false, reopened, count: messages.length };
+      });
+      if (!outcome) return { ok: false, error: 'not-found', message: 'No such conversation' } as const;
+      if (!outcome.duplicate) {
+        const { message, count } = outcome;
+        await this.updateSummary(workspaceId, conversationId, (s) => ({
+          ...s,
+          status: 'open',
+          inboundCount: s.inboundCount + 1,
+          messageCount: Math.max(s.messageCount, count),
+          lastActivityAt: Math.max(s.lastActivityAt, message.createdAt),
+          lastMessage: this.newerPreview(s.lastMessage, message),
+        }));
+        this.logger.info({ event: 'contact_message', doc: name, reopened: outcome.reopened });
+      }
+      return { ok: true, value: { message: outcome.message, duplicate: outcome.duplicate } } as const;
+    });
+  }
+
+  /**
+   * Writes a delivery status (CONV3: server only), forward-only (shared/schema/delivery.ts).
+   * Resolves to whether it changed anything.
+   */
+  async setReceipt(
+    workspaceId: string,
+    conversationId: string,
+    messageId: string,
+    next: { status: DeliveryState; at?: number; code?: string; reason?: string },
+  ): Promise<boolean> {
+    return (await this.setReceipts(workspaceId, conversationId, [messageId], next)).length > 0;
+  }
+
+  /** `setReceipt` for many messages in one document change; resolves to the ids it advanced. */
+  async setReceipts(
+    workspaceId: string,
+    conversationId: string,
+    messageIds: readonly string[],
+    next: { status: DeliveryState; at?: number; code?: string; reason?: string },
+  ): Promise<string[]> {
+    if (messageIds.length === 0) return [];
+    const name = conversationDoc(workspaceId, conversationId);
+    const changed = await this.docs.change(name, ACTOR, (doc) => {
+      const receipts = doc.getMap<Receipt>(CONV_ROOTS.receipts);
+      const advanced: string[] = [];
+      for (const id of messageIds) {
+        if (!canAdvance(receipts.get(id)?.status, next.status)) continue;
+        const receipt: Receipt = { status: next.status, at: next.at ?? this.now() };
+        if (next.code) receipt.code = next.code.slice(0, 64);
+        if (next.reason) receipt.reason = next.reason.slice(0, 500);
+        receipts.set(id, receipt);
+        advanced.push(id);
+      }
+      return advanced;
+    });
+    if (changed.length) this.logger.debug({ event: 'receipts', doc: name, status: next.status, count: changed.length });
+    return changed;
+  }
+
+  /** Appends a history line (`event` entry, system author), e.g. "Resolved by Dana Reyes". */
+  appendEvent(workspaceId: string, conversationId: string, event: string, text: string): Promise<MessageEntry> {
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const { entry, count } = await this.writeEvent(workspaceId, conversationId, event, text);
+      await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, messageCount: Math.max(s.messageCount, count) }));
+      return entry;
+    });
+  }
+
+  /** Sets the assignee (meta, summary) and writes a history line. */
+  assign(workspaceId: string, conversationId: string, assigneeId: string | null, at?: number): Promise<void> {
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+        doc.getMap(CONV_ROOTS.meta).set('assigneeId', assigneeId);
+        const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
+        const who = assigneeId ? (this.agentName(assigneeId) ?? 'an agent') : null;
+        messages.insert(messages.length, [this.eventEntry(assigneeId ? 'assigned' : 'unassigned', who ? `Assigned to ${who}` : 'Unassigned', at)]);
+        return messages.length;
+      });
+      await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, assigneeId, messageCount: Math.max(s.messageCount, count) }));
+    });
+  }
+
+  /** Sets the status on behalf of `byName` (server side: seeding, later routing) with its history line. */
+  setStatus(workspaceId: string, conversationId: string, status: ConversationStatus, byName: string, at?: number): Promise<void> {
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const changed = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+        const state = doc.getMap(CONV_ROOTS.state);
+        if (state.get('status') === status) return false;
+        state.set('status', status);
+        return true;
+      });
+      if (changed) await this.recordStatus(workspaceId, conversationId, status, byName, at);
+    });
+  }
+
+  /**
+   * Appends a message or note as written by an agent, from the server (seeding, imports).
+   * Not handed to the channel: a seeded message is history, not something to send.
+   */
+  importAgentEntry(
+    workspaceId: string,
+    conversationId: string,
+    entry: { agentId: string; kind: 'message' | 'note'; text: string; at: number; receipt?: DeliveryState },
+  ): Promise<MessageEntry> {
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const message: MessageEntry = {
+        id: newId(),
+        kind: entry.kind,
+        author: { type: 'agent', id: entry.agentId },
+        text: entry.text,
+        createdAt: entry.at,
+      };
+      const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+        const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
+        messages.insert(messages.length, [message]);
+        if (entry.receipt && entry.kind === 'message') doc.getMap<Receipt>(CONV_ROOTS.receipts).set(message.id, { status: entry.receipt, at: entry.at });
+        return messages.length;
+      });
+      this.outboxMark(message.id, workspaceId, conversationId, 'done');
+      await this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, [message], count));
+      return message;
+    });
+  }
+
+  // ---- reacting to agents' updates ---------------------------------------------------------
+
+  private onClientUpdate(event: ClientUpdateEvent): void {
+    if (event.ref.kind !== 'conversation' || !this.db.open) return;
+    const meta = readMeta(event.doc);
+    if (!meta) return; // not a conversation the server created (nothing to summarise or deliver)
+    const { workspaceId, conversationId } = event.ref;
+    const entries = (event.added.get(CONV_ROOTS.messages) ?? []).filter(
+      (e): e is MessageEntry => isEntry(e) && e.author.type === 'agent' && (e.kind === 'message' || e.kind === 'note'),
+    );
+    const status = event.doc.getMap(CONV_ROOTS.state).get('status');
+    const count = event.doc.getArray(CONV_ROOTS.messages).length;
+    const byName = event.principal.name;
+
+    // Queue each new agent message for its channel (CONV4: messages only, never notes).
+    for (const entry of entries) {
+      if (entry.kind !== 'message') continue;
+      if (this.outboxInsert(entry.id, workspaceId, conversationId, meta.channel) && !this.closed) {
+        this.track(this.deliver({ message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 }));
+      }
+    }
+    if (this.closed) return;
+    if (entries.length === 0 && status !== 'open' && status !== 'resolved') return;
+
+    void this.enqueue(workspaceId, conversationId, async () => {
+      const summary = await this.readSummary(workspaceId, conversationId);
+      if (!summary) return;
+      if ((status === 'open' || status === 'resolved') && status !== summary.status) {
+        await this.recordStatus(workspaceId, conversationId, status, byName);
+      }
+      if (entries.length > 0) await this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count));
+    }).catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: event.name, reason: String(err) }));
+  }
+
+  private async recordStatus(
+    workspaceId: string,
+    conversationId: string,
+    status: ConversationStatus,
+    byName: string,
+    at?: number,
+  ): Promise<void> {
+    const { count } = await this.writeEvent(
+      workspaceId,
+      conversationId,
+      status === 'resolved' ? 'resolved' : 'reopened',
+      status === 'resolved' ? `Resolved by ${byName}` : `Reopened by ${byName}`,
+      at,
+    );
+    await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, status, messageCount: Math.max(s.messageCount, count) }));
+  }
+
+  private withAgentEntries(s: ConversationSummary, entries: MessageEntry[], count: number): ConversationSummary {
+    const now = this.now();
+    let { lastActivityAt, lastMessage } = s;
+    for (const e of entries) {
+      // An author's clock may run ahead: never sort a conversation into the future.
+      const at = Math.min(e.createdAt, now);
+      lastActivityAt = Math.max(lastActivityAt, at);
+      if (e.kind === 'message') lastMessage = this.newerPreview(lastMessage, { ...e, createdAt: at });
+    }
+    return { ...s, lastActivityAt, lastMessage, messageCount: Math.max(s.messageCount, count) };
+  }
+
+  private newerPreview(current: ConversationSummary['lastMessage'], message: MessageEntry): ConversationSummary['lastMessage'] {
+    if (current && current.at > message.createdAt) return current;
+    return { text: preview(message.text), authorType: message.author.type, at: message.createdAt };
+  }
+
+  // ---- delivery ---------------------------------------------------------------------------
+
+  private outboxInsert(messageId: string, workspaceId: string, conversationId: string, channel: string): boolean {
+    const now = this.now();
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      )
+      .run(messageId, workspaceId, conversationId, channel, now, now);
+    return result.changes === 1;
+  }
+
+  private outboxMark(messageId: string, workspaceId: string, conversationId: string, state: 'done' | 'failed'): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, '', ?, 0, ?, ?)
+         ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      )
+      .run(messageId, workspaceId, conversationId, state, now, now);
+  }
+
+  private resumeOutbox(channel?: string): void {
+    const rows = (
+      channel
+        ? this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND channel = ? ORDER BY created_at`).all(channel)
+        : this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at`).all()
+    ) as OutboxRow[];
+    for (const row of rows) this.track(this.deliver(row));
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    if (this.closed || this.inflight.has(row.message_id)) return;
+    const adapter = this.adapters.get(row.channel as Channel);
+    if (!adapter) return; // stays pending until the channel is registered
+    this.inflight.add(row.message_id);
+    const name = conversationDoc(row.workspace_id, row.conversation_id);
+    try {
+      const found = await this.docs.read(name, (doc) => ({ meta: readMeta(doc), entry: findEntry(doc, row.message_id) }));
+      if (!found.meta || !found.entry) {
+        this.outboxMark(row.message_id, row.workspace_id, row.conversation_id, 'failed');
+        this.logger.warn({ event: 'delivery_dropped', doc: name, reason: 'message not found' });
+        return;
+      }
+      const target: DeliveryTarget = {
+        workspaceId: row.workspace_id,
+        conversationId: row.conversation_id,
+        channel: found.meta.channel,
+        contact: found.meta.contact,
+      };
+      const started = this.now();
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await adapter.deliver(target, found.entry);
+      } catch (err) {
+        outcome = { status: 'retry', reason: String(err) };
+      }
+      const attempts = row.attempts + 1;
+      this.db.prepare('UPDATE outbox SET attempts = ?, updated_at = ? WHERE message_id = ?').run(attempts, this.now(), row.message_id);
+      if (outcome.status === 'retry') {
+        const delay = this.retryDelaysMs[attempts - 1];
+        this.logger.warn({ event: 'delivery_retry', doc: name, channel: row.channel, reason: outcome.reason, attempt: attempts });
+        if (delay === undefined) {
+          await this.setReceipt(row.workspace_id, row.conversation_id, row.message_id, { status: 'failed', code: 'retries-exhausted', reason: outcome.reason });
+          this.outboxMark(row.message_id, row.workspace_id, row.conversation_id, 'failed');
+        } else if (!this.closed) {
+          const timer = setTimeout(() => {
+            this.retryTimers.delete(timer);
+            this.track(this.deliver({ ...row, attempts }));
+          }, delay);
+          timer.unref?.();
+          this.retryTimers.add(timer);
+        }
+        return;
+      }
+      await this.setReceipt(
+        row.workspace_id,
+        row.conversation_id,
+        row.message_id,
+        outcome.status === 'failed' ? { status: 'failed', code: outcome.code, reason: outcome.reason } : { status: outcome.status },
+      );
+      this.outboxMark(row.message_id, row.workspace_id, row.conversation_id, outcome.status === 'failed' ? 'failed' : 'done');
+      this.logger.info({ event: 'delivered', doc: name, channel: row.channel, status: outcome.status, ms: this.now() - started });
+    } catch (err) {
+      this.logger.error({ event: 'delivery_error', doc: name, reason: String(err) });
+    } finally {
+      this.inflight.delete(row.message_id);
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private eventEntry(event: string, text: string, at?: number): MessageEntry {
+    return { id: newId(), kind: 'event', author: { type: 'system' }, text, createdAt: at ?? this.now(), event };
+  }
+
+  /** Appends a history line; the caller updates the summary's messageCount. */
+  private async writeEvent(
+    workspaceId: string,
+    conversationId: string,
+    event: string,
+    text: string,
+    at?: number,
+  ): Promise<{ entry: MessageEntry; count: number }> {
+    const entry = this.eventEntry(event, text, at);
+    const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+      const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
+      messages.insert(messages.length, [entry]);
+      return messages.length;
+    });
+    return { entry, count };
+  }
+
+  private readSummary(workspaceId: string, conversationId: string): Promise<ConversationSummary | null> {
+    return this.docs.read(indexDoc(workspaceId), (doc) => {
+      const s = doc.getMap<ConversationSummary>(INDEX_ROOTS.conversations).get(conversationId);
+      return s ?? null;
+    });
+  }
+
+  /** Replaces a summary as a whole value (the index keeps one live value per conversation). */
+  private updateSummary(
+    workspaceId: string,
+    conversationId: string,
+    update: (s: ConversationSummary) => ConversationSummary,
+  ): Promise<void> {
+    return this.docs.change(indexDoc(workspaceId), ACTOR, (doc) => {
+      const map = doc.getMap<ConversationSummary>(INDEX_ROOTS.conversations);
+      const current = map.get(conversationId);
+      if (!current) return;
+      const next = update(current);
+      if (JSON.stringify(next) !== JSON.stringify(current)) map.set(conversationId, next);
+    });
+  }
+
+  /** Runs `task` after every earlier task of the same conversation. */
+  private enqueue<T>(workspaceId: string, conversationId: string, task: () => Promise<T>): Promise<T> {
+    const key = `${workspaceId}/${conversationId}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    this.track(run);
+    return run;
+  }
+
+  private track(p: Promise<unknown>): void {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+  }
+}

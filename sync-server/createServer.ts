@@ -1,0 +1,187 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { Directory } from './auth/Directory.ts';
+import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
+import { ConversationService } from './conversations/ConversationService.ts';
+import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/seed.ts';
+import type { DocHost } from './docs/DocHost.ts';
+import { LocalFanout } from './fanout/LocalFanout.ts';
+import { createHttpApp } from './http/createHttpApp.ts';
+import type { Logger } from './ops/log.ts';
+import { type Metrics, createMetrics } from './ops/metrics.ts';
+import { SqliteDocStore } from './storage/SqliteDocStore.ts';
+import { openDatabase } from './storage/openDatabase.ts';
+import { createSyncService } from './transport/createSyncService.ts';
+import { WebchatGateway } from './webchat/WebchatGateway.ts';
+
+export interface CreateServerOptions {
+  /** Directory of the SQLite database (created if missing), or ':memory:'. */
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Default 0.0.0.0 (every interface). */
+  host?: string;
+  logger: Logger;
+  /** Seed the demo workspace if it does not exist yet. */
+  demo?: boolean;
+  /** Base URL to report (behind a proxy); default http://localhost:<port> or the host given. */
+  publicBaseUrl?: string | null;
+  /** The built PWA; default <repo>/dist. */
+  staticDir?: string;
+  /** Default: a new registry with Node's default metrics. */
+  metrics?: Metrics;
+}
+
+export interface DemoInfo {
+  /** False when the demo workspace already existed (kept as it was). */
+  seeded: boolean;
+  workspaceId: string;
+  workspaceName: string;
+  password: string;
+  agents: ReadonlyArray<{ email: string; name: string; role: string }>;
+}
+
+export interface SwitchboardServer {
+  /** Base URL of the app, without a trailing slash (publicBaseUrl when given). */
+  url: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Set when started with `demo: true`. */
+  demo: DemoInfo | null;
+  db: Database;
+  docs: DocHost;
+  directory: Directory;
+  conversations: ConversationService;
+  webchat: WebchatGateway;
+  metrics: Metrics;
+  /** Open websockets: sync (agents) and webchat (visitors). */
+  connections(): { sync: number; webchat: number };
+  /**
+   * Graceful shutdown: stop accepting, close widget and sync sockets with 4503, finish
+   * deliveries and document writes, close the database. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+const DEFAULT_STATIC_DIR = resolve(import.meta.dirname, '..', 'dist');
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolvePromise(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Composes and starts the whole server on one HTTP port. */
+export async function createServer(options: CreateServerOptions): Promise<SwitchboardServer> {
+  const { logger } = options;
+  const host = options.host ?? '0.0.0.0';
+  const dataDir = options.dataDir === ':memory:' ? ':memory:' : resolve(options.dataDir);
+  const metrics = options.metrics ?? createMetrics();
+  const db = openDatabase(dataDir);
+  const store = new SqliteDocStore(db);
+  const fanout = new LocalFanout();
+  const directory = new Directory(db);
+  const sync = createSyncService({
+    db,
+    store,
+    fanout,
+    authenticate: (token) => directory.authenticate(token),
+    logger,
+    metrics,
+  });
+  const docs = sync.docs;
+  const docSync = new WorkspaceDocSync(docs, directory, logger);
+  const unlistenMembers = directory.onMembersChanged((workspaceId) => void docSync.schedule(workspaceId));
+  const conversations = new ConversationService({
+    db,
+    docs,
+    logger,
+    agentName: (agentId) => directory.getAgent(agentId)?.name ?? null,
+  });
+  const webchat = new WebchatGateway({ db, docs, conversations, directory, logger });
+  conversations.registerChannel(webchat);
+  conversations.start();
+
+  let demo: DemoInfo | null = null;
+  if (options.demo) {
+    const { seeded } = await seedDemo({ directory, conversations, webchat, logger });
+    await conversations.idle();
+    demo = {
+      seeded,
+      workspaceId: DEMO_WORKSPACE.id,
+      workspaceName: DEMO_WORKSPACE.name,
+      password: DEMO_PASSWORD,
+      agents: DEMO_AGENTS.map(({ email, name, role }) => ({ email, name, role })),
+    };
+  }
+  // The admin CLI may have changed the directory while the server was down.
+  await docSync.syncAll();
+
+  const app = createHttpApp({ directory, metrics, logger, staticDir: options.staticDir ?? DEFAULT_STATIC_DIR, sync, webchat });
+  const server = createHttpServer(app.handleRequest);
+  server.on('upgrade', app.handleUpgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  let address: AddressInfo;
+  try {
+    address = await listen(server, options.port, host);
+  } catch (err) {
+    await webchat.close();
+    await conversations.close();
+    await sync.close();
+    await fanout.close();
+    db.close();
+    throw err;
+  }
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = options.publicBaseUrl?.replace(/\/+$/, '') ?? `http://${shownHost}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      const started = performance.now();
+      logger.info({ event: 'server_stopping' });
+      app.setShuttingDown();
+      const serverClosed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await webchat.close();
+      await conversations.close();
+      unlistenMembers();
+      await docSync.idle();
+      await sync.close();
+      conversations.detach();
+      server.closeAllConnections();
+      await serverClosed;
+      await fanout.close();
+      db.close();
+      logger.info({ event: 'server_stopped', ms: Math.round(performance.now() - started) });
+    })();
+    return closing;
+  };
+
+  return {
+    url,
+    port: address.port,
+    host,
+    dataDir,
+    demo,
+    db,
+    docs,
+    directory,
+    conversations,
+    webchat,
+    metrics,
+    connections: () => ({ sync: sync.connectionCount(), webchat: webchat.connectionCount() }),
+    close,
+  };
+}

@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { decodeMuxFrame } from '../../shared/protocol/multiplex.ts';
+import type { MessageEntry } from '../../shared/schema/message.ts';
+import { ClientCopy, createDocHarness, principal, RecordingSubscriber } from '../../tests/helpers/docHarness.ts';
+import { MemoryDocStore } from '../storage/MemoryDocStore.ts';
+import type { ClientUpdateEvent } from './DocHost.ts';
+import { DocRegistry } from './DocRegistry.ts';
+
+const CONV = 'ws/conv/c1';
+const dana = principal();
+
+const entry = (id: string): MessageEntry => ({ id, kind: 'message', author: { type: 'agent', id: dana.agentId }, text: `text ${id}`, createdAt: 1 });
+
+/** A MemoryDocStore whose appends wait until the test releases them. */
+class GatedStore extends MemoryDocStore {
+  gate: Array<() => void> = [];
+  loads = 0;
+  override async load(name: string) {
+    this.loads++;
+    return super.load(name);
+  }
+  override append(name: string, update: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.gate.push(() => super.append(name, update).then(resolve, reject));
+    });
+  }
+  release(): void {
+    for (const open of this.gate.splice(0)) open();
+  }
+}
+
+describe('DocRegistry', () => {
+  let h: ReturnType<typeof createDocHarness>;
+
+  afterEach(async () => {
+    vi.useRealTimers();
+    await h?.close();
+  });
+
+  it('loads a document once however many callers ask at the same time', async () => {
+    const store = new GatedStore();
+    h = createDocHarness({ store });
+    const lives = await Promise.all([h.open(CONV), h.open(CONV), h.registry.read(CONV, (d) => d), h.open(CONV)]);
+    expect(store.loads).toBe(1);
+    expect(new Set(lives.map((l) => ('doc' in l ? l.doc : l))).size).toBe(1);
+  });
+
+  it('fans a client update out only after the store made it durable, never back to its sender', async () => {
+    const store = new GatedStore();
+    h = createDocHarness({ store });
+    const sender = new RecordingSubscriber('conn-dana');
+    const other = new RecordingSubscriber('conn-lee');
+    const live = await h.open(CONV, sender);
+    await h.registry.subscribe(CONV, other);
+    const update = new ClientCopy(live.doc).edit((d) => d.getArray('messages').insert(0, [entry('m1')]));
+    expect(h.registry.applyClientUpdate(live, update, h.origin(dana, 'conn-dana'))).toMatchObject({ ok: true, changes: true });
+    expect(live.doc.getArray('messages').length).toBe(1);
+    await Promise.resolve();
+    expect(other.frames).toHaveLength(0);
+    store.release();
+    await h.registry.flush();
+    expect(other.frames).toHaveLength(1);
+    expect(sender.frames).toHaveLength(0);
+    expect((await store.load(CONV)).updates).toHaveLength(1);
+  });
+
+  it('encodes each broadcast once: every subscriber of a framing gets the same buffer', async () => {
+    h = createDocHarness();
+    const subs = [new RecordingSubscriber('a'), new RecordingSubscriber('b'), new RecordingSubscriber('c', true), new RecordingSubscriber('d', true)];
+    let live = await h.open(CONV, subs[0]);
+    for (const s of subs.slice(1)) live = await h.registry.subscribe(CONV, s);
+    await h.registry.change(CONV, 'test', (d) => d.getMap('state').set('status', 'open'));
+    expect(subs[0]!.frames[0]).toBe(subs[1]!.frames[0]);
+    expect(subs[2]!.frames[0]).toBe(subs[3]!.frames[0]);
+    const { docName, frame } = decodeMuxFrame(subs[2]!.frames[0]!);
+    expect(docName).toBe(CONV);
+    expect([...frame]).toEqual([...subs[0]!.frames[0]!]);
+  });
+
+  it('resolves change() only once the change is durable', async () => {
+    const store = new GatedStore();
+    h = createDocHarness({ store });
+    let done = false;
+    const changing = h.registry.change(CONV, 'test', (d) => d.getMap('state').set('status', 'resolved')).then(() => (done = true));
+    await vi.waitFor(() => expect(store.gate).toHaveLength(1));
+    expect(done).toBe(false);
+    store.release();
+    await changing;
+    expect((await store.load(CONV)).updates).toHaveLength(1);
+  });
+
+  it('tells listeners about each client update after it is persisted, with the values it added', async () => {
+    h = createDocHarness();
+    const events: ClientUpdateEvent[] = [];
+    const storedAtEvent: number[] = [];
+    h.registry.onClientUpdate((e) => {
+      events.push(e);
+      storedAtEvent.push((h.db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n);
+    });
+    const live = await h.open(CONV);
+    h.registry.applyClientUpdate(live, new ClientCopy(live.doc).edit((d) => d.getArray('messages').insert(0, [entry('m1'), entry('m2')])), h.origin());
+    await h.registry.change(CONV, 'server', (d) => d.getMap('meta').set('x', 1));
+    await h.registry.flush();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ name: CONV, ref: { kind: 'conversation', conversationId: 'c1' }, principal: dana });
+    expect(events[0]!.added.get('messages')).toEqual([entry('m1'), entry('m2')]);
+    expect(storedAtEvent[0]).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reserves the server clientID so no client can write with it (CID1)', async () => {
+    h = createDocHarness();
+    await h.registry.change(CONV, 'test', (d) => d.getMap('meta').set('channel', 'email'));
+    const live = await h.open(CONV);
+    expect(h.clientIds.ownerOf(CONV, live.doc.clientID)).toBe('@server');
+  });
+
+  it('compacts the log into a snapshot once it passes the limit, and loads the same document back', async () => {
+    h = createDocHarness({ compactAfterUpdates: 10 });
+    const live = await h.open(CONV);
+    const copy = new ClientCopy(live.doc);
+    for (let i = 0; i < 25; i++) {
+      const result = h.registry.applyClientUpdate(live, copy.edit((d) => d.getArray('messages').insert(i, [entry(`m${i}`)])), h.origin());
+      expect(result.ok).toBe(true);
+      await h.registry.flush();
+    }
+    const stored = await h.store.load(CONV);
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.updates.length).toBeLessThan(10);
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, stored.snapshot!);
+    for (const u of stored.updates) Y.applyUpdate(reloaded, u);
+    expect(reloaded.getArray('messages').toJSON()).toEqual(live.doc.getArray('messages').toJSON());
+  });
+
+  it('unloads a document after it has been idle, and loads it again on demand', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    h = createDocHarness({ idleUnloadMs: 1000 });
+    const sub = new RecordingSubscriber('x');
+    const live = await h.open(CONV, sub);
+    await h.registry.change(CONV, 'test', (d) => d.getMap('state').set('status', 'open'));
+    h.registry.unsubscribe(live, sub);
+    expect(h.registry.isLoaded(CONV)).toBe(true);
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(h.registry.isLoaded(CONV)).toBe(false);
+    expect(await h.registry.read(CONV, (d) => d.getMap('state').get('status'))).toBe('open');
+  });
+
+  it('applies updates published by another process to its copy and subscribers, without storing them again', async () => {
+    h = createDocHarness();
+    const store = h.store;
+    const other = new DocRegistry({
+      store,
+      fanout: h.fanout,
+      clientIds: h.clientIds,
+      logger: (await import('../ops/log.ts')).silentLogger(),
+      metrics: (await import('../ops/metrics.ts')).createMetrics({ defaultMetrics: false }),
+      processId: 'other-process',
+    });
+    const sub = new RecordingSubscriber('here');
+    const live = await h.open(CONV, sub);
+    await other.change(CONV, 'elsewhere', (d) => d.getMap('state').set('status', 'resolved'));
+    expect(live.doc.getMap('state').get('status')).toBe('resolved');
+    expect(sub.frames).toHaveLength(1);
+    await h.registry.flush();
+    expect((await store.load(CONV)).updates).toHaveLength(1);
+    await other.close();
+  });
+
+  it('drops a document whose update could not be stored, so its connections resync', async () => {
+    const store = new MemoryDocStore();
+    h = createDocHarness({ store });
+    const sub = new RecordingSubscriber('x');
+    const live = await h.open(CONV, sub);
+    store.append = () => Promise.reject(new Error('disk full'));
+    await expect(h.registry.change(CONV, 'test', (d) => d.getMap('state').set('status', 'open'))).rejects.toThrow('disk full');
+    expect(sub.evictions).toBe(1);
+    expect(sub.frames).toHaveLength(0);
+    expect(h.registry.isLoaded(CONV)).toBe(false);
+    expect(live.gone).toBe(true);
+  });
+});

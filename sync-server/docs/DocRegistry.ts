@@ -1,0 +1,552 @@
+import { randomUUID } from 'node:crypto';
+import type { Counter } from 'prom-client';
+import * as Y from 'yjs';
+import { type DocKind, type DocRef, parseDocName } from '../../shared/ids.ts';
+import type { Principal } from '../auth/Principal.ts';
+import type { Fanout } from '../fanout/Fanout.ts';
+import type { Logger } from '../ops/log.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { type ClientIdRegistry, SERVER_OWNER } from '../rules/ClientIdRegistry.ts';
+import { type Validation, validateUpdate } from '../rules/validateUpdate.ts';
+import type { DocStore } from '../storage/DocStore.ts';
+import { SyncMessage, muxPrefix, prefixed, syncFrame } from '../transport/frames.ts';
+import type { ClientUpdateEvent, DocHost } from './DocHost.ts';
+import type { Origin } from './origins.ts';
+
+export type ClientOrigin = Extract<Origin, { kind: 'client' }>;
+
+/** A connection's subscription to a document: receives every update others make, once. */
+export interface DocSubscriber {
+  /** The connection's id: its own updates are not echoed back to it. */
+  readonly connectionId: string;
+  /** Multiplexed connections get frames prefixed with the document name. */
+  readonly multiplexed: boolean;
+  /** Sends one ready-encoded frame (the same buffer goes to every subscriber). */
+  send(frame: Uint8Array): void;
+  /** The document was dropped from memory after a storage failure: the connection must resync. */
+  evicted(): void;
+}
+
+export interface DocRegistryOptions {
+  store: DocStore;
+  fanout: Fanout;
+  clientIds: ClientIdRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  /** This process's id on the fan-out (default: random). */
+  processId?: string;
+  /** A document nobody uses stays in memory this long, in ms (default 30 000). */
+  idleUnloadMs?: number;
+  /** Compact a document's log once it holds this many updates (default 500)… */
+  compactAfterUpdates?: number;
+  /** …or this many bytes (default 1 MiB). */
+  compactAfterBytes?: number;
+  /** When unloading (or closing), compact a log of at least this many updates (default 50). */
+  compactOnUnloadAfter?: number;
+}
+
+interface Pending {
+  update: Uint8Array;
+  origin: ClientOrigin | Extract<Origin, { kind: 'server' }>;
+  durable: boolean;
+  seq: number;
+  /** Client updates: the plain values added, for the ClientUpdateEvent. */
+  added: Map<string, unknown[]> | null;
+  /** performance.now() when the client update arrived. */
+  receivedAt: number;
+  waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> | null;
+}
+
+/** A document held in memory. Transport reads `doc` (sync step 1/2) and subscribes connections. */
+export class LiveDoc {
+  readonly subscribers = new Set<DocSubscriber>();
+  /** Users: subscribers plus change()/read() calls in progress. */
+  refs = 0;
+  idleTimer: NodeJS.Timeout | null = null;
+  /** Updates applied in memory, waiting (in order) for the store to make them durable. */
+  readonly outbox: Pending[] = [];
+  /** Updates and bytes in the store's log since the last snapshot. */
+  logCount: number;
+  logBytes: number;
+  lastSeq: number;
+  compacting: Promise<void> | null = null;
+  serverClientId = -1;
+  gone = false;
+  /** `varString(name)`: the prefix of this document's multiplexed frames. */
+  readonly muxPrefix: Uint8Array;
+
+  constructor(
+    readonly name: string,
+    readonly ref: DocRef,
+    readonly doc: Y.Doc,
+    stored: { logCount: number; logBytes: number; lastSeq: number },
+    readonly unsubscribeFanout: () => void,
+  ) {
+    this.logCount = stored.logCount;
+    this.logBytes = stored.logBytes;
+    this.lastSeq = stored.lastSeq;
+    this.muxPrefix = muxPrefix(name);
+  }
+}
+
+const STORAGE_ORIGIN: Origin = { kind: 'storage' };
+
+/**
+ * The server's documents (implements DocHost). Loads a document lazily from the DocStore (one
+ * load in flight per document), keeps it in memory while anything uses it (unloads after
+ * `idleUnloadMs` idle), applies validated client updates and server changes in transactions
+ * tagged with a typed Origin, and for every change: appends it to the store, and only once that
+ * is durable sends it to the other subscribers (one encoded frame for all), publishes it on the
+ * fan-out and tells onClientUpdate listeners. Compacts a document's log into a snapshot when it
+ * grows past the limits.
+ */
+export class DocRegistry implements DocHost {
+  readonly processId: string;
+  private readonly docs = new Map<string, LiveDoc>();
+  private readonly loading = new Map<string, Promise<LiveDoc>>();
+  private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly applied: Record<DocKind, Counter.Internal>;
+  private readonly idleUnloadMs: number;
+  private readonly compactAfterUpdates: number;
+  private readonly compactAfterBytes: number;
+  private readonly compactOnUnloadAfter: number;
+  /** Set while a validated client update is applied: read by the doc's update handler. */
+  private applying: { added: Map<string, unknown[]>; receivedAt: number } | null = null;
+  private closed = false;
+
+  constructor(private readonly opts: DocRegistryOptions) {
+    this.processId = opts.processId ?? randomUUID();
+    this.idleUnloadMs = opts.idleUnloadMs ?? 30_000;
+    this.compactAfterUpdates = opts.compactAfterUpdates ?? 500;
+    this.compactAfterBytes = opts.compactAfterBytes ?? 1024 * 1024;
+    this.compactOnUnloadAfter = opts.compactOnUnloadAfter ?? 50;
+    const counter = opts.metrics.updatesApplied;
+    this.applied = {
+      index: counter.labels('index'),
+      settings: counter.labels('settings'),
+      conversation: counter.labels('conversation'),
+      agent: counter.labels('agent'),
+    };
+  }
+
+  // ---- DocHost ---------------------------------------------------------------------------------
+
+  async change<T>(name: string, actor: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const live = await this.acquire(name);
+    try {
+      this.reserveServerClientId(live);
+      const origin: Origin = { kind: 'server', actor };
+      let result!: T;
+      live.doc.transact(() => {
+        result = fn(live.doc);
+      }, origin);
+      const last = live.outbox.at(-1);
+      if (last && last.origin === origin) await this.durable(last);
+      return result;
+    } finally {
+      this.release(live);
+    }
+  }
+
+  async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const live = await this.acquire(name);
+    try {
+      return fn(live.doc);
+    } finally {
+      this.release(live);
+    }
+  }
+
+  onClientUpdate(listener: (event: ClientUpdateEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- connections -----------------------------------------------------------------------------
+
+  /** Loads `name` (if needed) and adds `sub` to its subscribers. Rejects if the name is invalid or loading fails. */
+  async subscribe(name: string, sub: DocSubscriber): Promise<LiveDoc> {
+    const live = await this.acquire(name);
+    live.subscribers.add(sub);
+    return live;
+  }
+
+  /** Removes `sub`; the document unloads after `idleUnloadMs` when nobody else uses it. */
+  unsubscribe(live: LiveDoc, sub: DocSubscriber): void {
+    if (!live.subscribers.delete(sub)) return;
+    this.release(live);
+  }
+
+  /**
+   * Validates a client's update and, if accepted, applies it (origin `origin`); it is persisted,
+   * then sent to the other subscribers. A refusal changes nothing and is logged and counted.
+   * `receivedAt` (performance.now()) feeds the fan-out latency metric.
+   */
+  applyClientUpdate(live: LiveDoc, update: Uint8Array, origin: ClientOrigin, receivedAt = performance.now()): Validation {
+    if (live.gone) return { ok: true, changes: false, newClientIds: [], added: new Map() };
+    const result = validateUpdate(
+      { doc: live.doc, name: live.name, ref: live.ref, principal: origin.principal, clientIds: this.opts.clientIds },
+      update,
+    );
+    if (!result.ok) {
+      this.opts.metrics.updatesRejected.inc({ reason: result.reason });
+      this.opts.logger.warn({
+        event: 'update_rejected',
+        doc: live.name,
+        conn: origin.connectionId,
+        agent: origin.principal.agentId,
+        reason: result.reason,
+        rule: result.rule,
+        detail: result.detail,
+        bytes: update.byteLength,
+      });
+      return result;
+    }
+    if (!result.changes) return result;
+    for (const clientId of result.newClientIds) this.opts.clientIds.bind(live.name, clientId, origin.principal.agentId);
+    this.applying = { added: result.added, receivedAt };
+    try {
+      Y.applyUpdate(live.doc, update, origin);
+    } catch (err) {
+      // Validation let through something Yjs could not integrate: the in-memory doc may be
+      // partly changed, so drop it and let clients resync from the store.
+      this.opts.logger.error({ event: 'apply_failed', doc: live.name, conn: origin.connectionId, reason: String(err) });
+      this.evict(live);
+    } finally {
+      this.applying = null;
+    }
+    this.applied[live.ref.kind].inc();
+    return result;
+  }
+
+  /** Resolves once every update applied to `live` so far is durable (before a sync step 2 shows it). */
+  whenDurable(live: LiveDoc): Promise<void> | null {
+    const last = live.outbox.at(-1);
+    return last ? this.durable(last) : null;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** Documents in memory. */
+  loadedCount(): number {
+    return this.docs.size;
+  }
+
+  /** Whether `name` is in memory. */
+  isLoaded(name: string): boolean {
+    return this.docs.has(name);
+  }
+
+  /** Waits until every applied update is durable and every compaction has finished. */
+  async flush(): Promise<void> {
+    for (;;) {
+      const pending: Array<Promise<unknown>> = [...this.background];
+      for (const live of this.docs.values()) {
+        const last = live.outbox.at(-1);
+        if (last) pending.push(this.durable(last).catch(() => undefined));
+      }
+      if (pending.length === 0) return;
+      await Promise.allSettled(pending);
+    }
+  }
+
+  /** Flushes, compacts what is worth it, and drops every document. Later calls fail. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.loading.values()]);
+    await this.flush();
+    for (const live of [...this.docs.values()]) this.unload(live, true);
+    await this.flush();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private async acquire(name: string): Promise<LiveDoc> {
+    if (this.closed) throw new Error('the document registry is closed');
+    let live = this.docs.get(name);
+    if (!live) {
+      let loading = this.loading.get(name);
+      if (!loading) {
+        loading = this.load(name);
+        this.loading.set(name, loading);
+        const forget = () => this.loading.delete(name);
+        loading.then(forget, forget);
+      }
+      live = await loading;
+    }
+    live.refs++;
+    if (live.idleTimer) {
+      clearTimeout(live.idleTimer);
+      live.idleTimer = null;
+    }
+    return live;
+  }
+
+  private release(live: LiveDoc): void {
+    live.refs--;
+    if (live.refs > 0 || live.gone || this.closed) return;
+    this.scheduleUnload(live);
+  }
+
+  private scheduleUnload(live: LiveDoc): void {
+    if (live.idleTimer) clearTimeout(live.idleTimer);
+    live.idleTimer = setTimeout(() => {
+      live.idleTimer = null;
+      this.unload(live, false);
+    }, this.idleUnloadMs);
+    live.idleTimer.unref();
+  }
+
+  private async load(name: string): Promise<LiveDoc> {
+    const ref = parseDocName(name);
+    if (!ref) throw new Error(`not a document name: ${name}`);
+    const started = performance.now();
+    const doc = new Y.Doc({ gc: true });
+    let live: LiveDoc | null = null;
+    const early: Array<[Uint8Array, string]> = [];
+    // Subscribe before loading, so nothing published meanwhile is missed.
+    const unsubscribe = this.opts.fanout.subscribe(name, (update, from) => {
+      if (from === this.processId) return;
+      if (live) this.applyFanout(live, update, from);
+      else early.push([update, from]);
+    });
+    try {
+      const stored = await this.opts.store.load(name);
+      doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+        for (const update of stored.updates) Y.applyUpdate(doc, update);
+      }, STORAGE_ORIGIN);
+      const loaded = new LiveDoc(name, ref, doc, { logCount: stored.updates.length, logBytes: stored.logBytes, lastSeq: stored.lastSeq }, unsubscribe);
+      live = loaded;
+      doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(loaded, update, origin as Origin | null));
+      this.docs.set(name, loaded);
+      this.opts.metrics.documentsLoaded.inc();
+      for (const [update, from] of early) this.applyFanout(loaded, update, from);
+      this.opts.logger.debug({ event: 'doc_loaded', doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) });
+      return loaded;
+    } catch (err) {
+      unsubscribe();
+      doc.destroy();
+      this.opts.logger.error({ event: 'doc_load_failed', doc: name, reason: String(err) });
+      throw err;
+    }
+  }
+
+  private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: Origin | null): void {
+    switch (origin?.kind) {
+      case 'storage':
+        return;
+      case 'fanout':
+        this.broadcast(live, update, null);
+        return;
+      case 'client': {
+        const applying = this.applying;
+        this.persist(live, {
+          update,
+          origin,
+          durable: false,
+          seq: 0,
+          added: applying?.added ?? new Map(),
+          receivedAt: applying?.receivedAt ?? performance.now(),
+          waiters: null,
+        });
+        return;
+      }
+      default:
+        // Server changes (and anything untagged, which only server code can produce).
+        this.persist(live, {
+          update,
+          origin: origin?.kind === 'server' ? origin : { kind: 'server', actor: 'untagged' },
+          durable: false,
+          seq: 0,
+          added: null,
+          receivedAt: 0,
+          waiters: null,
+        });
+    }
+  }
+
+  /** Appends to the store; fan-out waits for durability, in order (drain). */
+  private persist(live: LiveDoc, entry: Pending): void {
+    live.outbox.push(entry);
+    this.opts.store.append(live.name, entry.update).then(
+      (seq) => {
+        entry.durable = true;
+        entry.seq = seq;
+        this.drain(live);
+      },
+      (err: unknown) => this.persistFailed(live, entry, err),
+    );
+  }
+
+  private drain(live: LiveDoc): void {
+    const outbox = live.outbox;
+    while (outbox.length > 0 && outbox[0]!.durable) {
+      const entry = outbox.shift()!;
+      live.logCount++;
+      live.logBytes += entry.update.byteLength;
+      if (entry.seq > live.lastSeq) live.lastSeq = entry.seq;
+      const origin = entry.origin;
+      // Fan-out publishes even for a dropped document: the update is durable.
+      if (!live.gone) this.broadcast(live, entry.update, origin.kind === 'client' ? origin.connectionId : null);
+      this.opts.fanout.publish(live.name, entry.update, this.processId);
+      if (origin.kind === 'client') {
+        this.opts.metrics.fanoutLatency.observe((performance.now() - entry.receivedAt) / 1000);
+        this.emitClientUpdate(live, entry, origin.principal);
+      }
+      if (entry.waiters) for (const w of entry.waiters) w.resolve();
+    }
+    this.maybeCompact(live);
+  }
+
+  private maybeCompact(live: LiveDoc): void {
+    if (!live.compacting && !live.gone && (live.logCount >= this.compactAfterUpdates || live.logBytes >= this.compactAfterBytes)) {
+      void this.compact(live);
+    }
+  }
+
+  private emitClientUpdate(live: LiveDoc, entry: Pending, principal: Principal): void {
+    if (this.listeners.size === 0) return;
+    const event: ClientUpdateEvent = {
+      name: live.name,
+      ref: live.ref,
+      doc: live.doc,
+      principal,
+      update: entry.update,
+      added: entry.added ?? new Map(),
+    };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.opts.logger.error({ event: 'client_update_listener_failed', doc: live.name, reason: String(err) });
+      }
+    }
+  }
+
+  private persistFailed(live: LiveDoc, entry: Pending, err: unknown): void {
+    this.opts.logger.error({ event: 'persist_failed', doc: live.name, reason: String(err) });
+    const i = live.outbox.indexOf(entry);
+    if (i >= 0) live.outbox.splice(i, 1);
+    if (entry.waiters) for (const w of entry.waiters) w.reject(err);
+    // The in-memory document now holds something the store does not: drop it, so clients
+    // resync against what is stored (and re-send what they still have).
+    this.evict(live);
+    this.drain(live);
+  }
+
+  /** Sends `update` to every subscriber but the one it came from, encoded once per framing. */
+  private broadcast(live: LiveDoc, update: Uint8Array, except: string | null): void {
+    if (live.subscribers.size === 0) return;
+    const frame = syncFrame(SyncMessage.update, update);
+    let muxFrame: Uint8Array | null = null;
+    for (const sub of live.subscribers) {
+      if (sub.connectionId === except) continue;
+      if (sub.multiplexed) sub.send((muxFrame ??= prefixed(live.muxPrefix, frame)));
+      else sub.send(frame);
+    }
+  }
+
+  private applyFanout(live: LiveDoc, update: Uint8Array, from: string): void {
+    if (live.gone) return;
+    try {
+      Y.applyUpdate(live.doc, update, { kind: 'fanout', from } satisfies Origin);
+    } catch (err) {
+      this.opts.logger.error({ event: 'fanout_apply_failed', doc: live.name, reason: String(err) });
+    }
+  }
+
+  /**
+   * The server writes with the document's clientID; reserve it (CID1) so no client can write
+   * as the server, and pick another one if a client already owns it.
+   */
+  private reserveServerClientId(live: LiveDoc): void {
+    const doc = live.doc;
+    if (live.serverClientId === doc.clientID) return;
+    for (;;) {
+      const owner = this.opts.clientIds.bind(live.name, doc.clientID, SERVER_OWNER);
+      if (owner === SERVER_OWNER) break;
+      doc.clientID = Math.floor(Math.random() * 0xffffffff) >>> 0;
+    }
+    live.serverClientId = doc.clientID;
+  }
+
+  private durable(entry: Pending): Promise<void> {
+    return new Promise((resolve, reject) => {
+      (entry.waiters ??= []).push({ resolve, reject });
+    });
+  }
+
+  /** Replaces the log by a snapshot of the in-memory document (which holds everything ≤ lastSeq). */
+  private compact(live: LiveDoc): Promise<void> {
+    if (live.compacting) return live.compacting;
+    const started = performance.now();
+    const count = live.logCount;
+    const bytes = live.logBytes;
+    const through = live.lastSeq;
+    const snapshot = Y.encodeStateAsUpdate(live.doc);
+    let succeeded = false;
+    const task = this.opts.store.compact(live.name, snapshot, through).then(
+      () => {
+        succeeded = true;
+        live.logCount -= count;
+        live.logBytes -= bytes;
+        this.opts.logger.debug({
+          event: 'doc_compacted',
+          doc: live.name,
+          updates: count,
+          bytes: snapshot.byteLength,
+          ms: Math.round(performance.now() - started),
+        });
+      },
+      (err: unknown) => {
+        this.opts.logger.error({ event: 'compaction_failed', doc: live.name, reason: String(err) });
+      },
+    );
+    const tracked = task.finally(() => {
+      live.compacting = null;
+      this.background.delete(tracked);
+      // Updates drained meanwhile may have passed the limit again.
+      if (succeeded) this.maybeCompact(live);
+    });
+    live.compacting = tracked;
+    this.background.add(tracked);
+    return tracked;
+  }
+
+  private unload(live: LiveDoc, force: boolean): void {
+    if (live.gone) return;
+    if (!force && live.refs > 0) return;
+    if (!force && live.outbox.length > 0) {
+      this.scheduleUnload(live);
+      return;
+    }
+    if (live.logCount >= this.compactOnUnloadAfter && live.outbox.length === 0) void this.compact(live);
+    this.drop(live);
+    this.opts.logger.debug({ event: 'doc_unloaded', doc: live.name });
+  }
+
+  private evict(live: LiveDoc): void {
+    if (live.gone) return;
+    const subscribers = [...live.subscribers];
+    this.drop(live);
+    for (const sub of subscribers) sub.evicted();
+  }
+
+  private drop(live: LiveDoc): void {
+    live.gone = true;
+    if (live.idleTimer) clearTimeout(live.idleTimer);
+    live.idleTimer = null;
+    if (this.docs.get(live.name) === live) {
+      this.docs.delete(live.name);
+      this.opts.metrics.documentsLoaded.dec();
+    }
+    live.unsubscribeFanout();
+    live.subscribers.clear();
+    this.opts.clientIds.forget(live.name);
+    // A running compaction already encoded its snapshot.
+    live.doc.destroy();
+  }
+}

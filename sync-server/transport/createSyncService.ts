@@ -1,0 +1,235 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type Database from 'better-sqlite3';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '../../shared/protocol/closeCodes.ts';
+import type { Authenticate, Principal } from '../auth/Principal.ts';
+import { DocRegistry } from '../docs/DocRegistry.ts';
+import type { Fanout } from '../fanout/Fanout.ts';
+import type { Logger } from '../ops/log.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { ClientIdRegistry } from '../rules/ClientIdRegistry.ts';
+import type { DocStore } from '../storage/DocStore.ts';
+import { AwarenessRoom, type AwarenessMember } from './AwarenessRoom.ts';
+import { type ConnectionEnv, SyncConnection } from './SyncConnection.ts';
+
+/** Tunables of the sync service; every field has a default. */
+export interface SyncLimits {
+  /** Largest frame a client may send, in bytes (SIZE1, close 4413). Default 4 MiB. */
+  maxFrameBytes: number;
+  /** Ping every connection this often; one that did not answer the previous ping is dropped. Default 30 s. */
+  heartbeatMs: number;
+  /** A document with no connection stays in memory this long (ms). Default 30 s. */
+  idleUnloadMs: number;
+  /** Compact a document's update log after this many updates (default 500)… */
+  compactAfterUpdates: number;
+  /** …or this many bytes (default 1 MiB). */
+  compactAfterBytes: number;
+  /** Awareness clientIDs one connection may introduce per document. Default 8. */
+  maxAwarenessIdsPerDoc: number;
+  /** On close(), sockets that have not closed after this long are terminated (ms). Default 2 s. */
+  closeGraceMs: number;
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  maxFrameBytes: 4 * 1024 * 1024,
+  heartbeatMs: 30_000,
+  idleUnloadMs: 30_000,
+  compactAfterUpdates: 500,
+  compactAfterBytes: 1024 * 1024,
+  maxAwarenessIdsPerDoc: 8,
+  closeGraceMs: 2_000,
+};
+
+export interface SyncServiceOptions {
+  /** The server's database (clientID bindings live here: CID1). */
+  db: Database.Database;
+  store: DocStore;
+  fanout: Fanout;
+  authenticate: Authenticate;
+  logger: Logger;
+  metrics: Metrics;
+  limits?: Partial<SyncLimits>;
+  /** This process's id on the fan-out (default random). */
+  processId?: string;
+}
+
+export interface SyncService {
+  /** The documents (DocHost for the rest of the server). */
+  docs: DocRegistry;
+  /**
+   * Takes an HTTP upgrade for `/sync` (multiplexed) or `/sync/<docName>` (stock y-websocket).
+   * Returns false, touching nothing, for any other path.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Open sync connections. */
+  connectionCount(): number;
+  /** Closes every socket with 4503 shutting-down, then flushes and closes the documents. */
+  close(): Promise<void>;
+}
+
+const SYNC_PATH = '/sync';
+
+/**
+ * The sync endpoints over one `ws` WebSocketServer in noServer mode (the HTTP server routes
+ * upgrades here). AUTH1: the token comes from `?token=`; without a valid one the socket is
+ * accepted and closed with 4401 (a browser sees the close code, not an HTTP status).
+ */
+export function createSyncService(opts: SyncServiceOptions): SyncService {
+  const limits: SyncLimits = { ...DEFAULT_SYNC_LIMITS, ...opts.limits };
+  const { logger, metrics } = opts;
+  const clientIds = new ClientIdRegistry(opts.db);
+  const docs = new DocRegistry({
+    store: opts.store,
+    fanout: opts.fanout,
+    clientIds,
+    logger,
+    metrics,
+    processId: opts.processId,
+    idleUnloadMs: limits.idleUnloadMs,
+    compactAfterUpdates: limits.compactAfterUpdates,
+    compactAfterBytes: limits.compactAfterBytes,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+  const connections = new Set<SyncConnection>();
+  const rooms = new Map<string, AwarenessRoom>();
+  let closing: Promise<void> | null = null;
+
+  const env: ConnectionEnv = {
+    docs,
+    logger,
+    metrics,
+    maxFrameBytes: limits.maxFrameBytes,
+    joinRoom(docName: string, member: AwarenessMember): AwarenessRoom {
+      let room = rooms.get(docName);
+      if (!room) {
+        room = new AwarenessRoom(docName, limits.maxAwarenessIdsPerDoc);
+        rooms.set(docName, room);
+      }
+      room.join(member);
+      return room;
+    },
+    leaveRoom(room: AwarenessRoom, member: AwarenessMember): void {
+      room.leave(member);
+      if (room.size === 0 && rooms.get(room.docName) === room) rooms.delete(room.docName);
+    },
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        logger.info({ event: 'conn_dead', conn: conn.id });
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.ws.ping();
+      } catch {
+        conn.ws.terminate();
+      }
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+
+  function onConnection(ws: WebSocket, principal: Principal | null, docName: string | null): void {
+    // SIZE1: ws closes an oversized frame with 1009 before buffering it; we answer with ours.
+    const wsClose = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer) =>
+      code === 1009 ? wsClose(CloseCode.tooLarge.code, CloseCode.tooLarge.reason) : wsClose(code, reason);
+    ws.on('error', (err: Error & { code?: string }) => {
+      logger.warn({ event: 'socket_error', reason: err.code ?? err.message });
+    });
+    if (closing) {
+      ws.close(CloseCode.shuttingDown.code, CloseCode.shuttingDown.reason);
+      return;
+    }
+    if (!principal) {
+      logger.info({ event: 'conn_unauthorized', doc: docName ?? undefined });
+      ws.close(CloseCode.unauthorized.code, CloseCode.unauthorized.reason);
+      return;
+    }
+    const conn = new SyncConnection(ws, principal, docName === null, env);
+    connections.add(conn);
+    metrics.connections.inc();
+    ws.on('message', (data: Buffer, isBinary: boolean) => conn.onMessage(data, isBinary));
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.once('close', (code: number) => {
+      connections.delete(conn);
+      metrics.connections.dec();
+      conn.dispose();
+      logger.debug({ event: 'conn_closed', conn: conn.id, code, docs: conn.docCount });
+    });
+    logger.debug({ event: 'conn_opened', conn: conn.id, agent: principal.agentId, doc: docName ?? undefined });
+    try {
+      conn.start(docName);
+    } catch (err) {
+      logger.error({ event: 'conn_start_failed', conn: conn.id, reason: String(err) });
+      conn.close(1011, 'internal-error');
+    }
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return false;
+    }
+    const path = url.pathname;
+    let docName: string | null;
+    if (path === SYNC_PATH || path === `${SYNC_PATH}/`) docName = null;
+    else if (path.startsWith(`${SYNC_PATH}/`)) {
+      try {
+        docName = decodeURIComponent(path.slice(SYNC_PATH.length + 1));
+      } catch {
+        docName = '\u0000'; // not a document name: refused as DOC1 once upgraded
+      }
+    } else return false;
+
+    let principal: Principal | null = null;
+    try {
+      principal = opts.authenticate(url.searchParams.get('token'));
+    } catch (err) {
+      logger.error({ event: 'authenticate_failed', reason: String(err) });
+    }
+    socket.on('error', () => {});
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, principal, docName));
+    return true;
+  }
+
+  async function close(): Promise<void> {
+    if (closing) return closing;
+    closing = (async () => {
+      clearInterval(heartbeat);
+      const closed = [...connections].map(
+        (conn) =>
+          new Promise<void>((resolve) => {
+            if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
+            conn.ws.once('close', () => resolve());
+            conn.close(CloseCode.shuttingDown.code, CloseCode.shuttingDown.reason);
+          }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, limits.closeGraceMs);
+        timer.unref();
+      });
+      await Promise.race([Promise.all(closed), grace]);
+      clearTimeout(timer);
+      for (const conn of connections) conn.ws.terminate();
+      await docs.close();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    })();
+    return closing;
+  }
+
+  return {
+    docs,
+    handleUpgrade,
+    connectionCount: () => connections.size,
+    close,
+  };
+}

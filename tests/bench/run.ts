@@ -1,0 +1,331 @@
+/**
+ * `npm run bench`: performance figures for Switchboard's sync server against the reference
+ * y-websocket server, and PWA timings in Chromium. Not a test: it prints a table (each figure
+ * beside its target, PASS/MISS) and, as its last line, one JSON object with every result.
+ * All traffic stays on 127.0.0.1; the whole run is bounded (hard limit BENCH_TIME_LIMIT_S).
+ *
+ * Knobs (environment): BENCH_ONLY=baseline,ours,browser (parts to run), BENCH_WORKERS=n
+ * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
+ * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
+ * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -5; 0 leaves it),
+ * BENCH_PROFILE=1 (run our server under --cpu-prof and print where its time
+ * went; implies BENCH_KEEP).
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientPool } from './ClientPool.ts';
+import { type MemoryResult, measureIdleMemory } from './measureIdleMemory.ts';
+import { type Row, fmt, renderTable, verdict } from './report.ts';
+import { type BrowserResult, runBrowserBench } from './runBrowserBench.ts';
+import { type FanoutResult, type FanoutScenario, runFanout } from './runFanout.ts';
+import type { ServerUnderTest } from './ServerUnderTest.ts';
+import { startBaselineServer } from './startBaselineServer.ts';
+import { ourServerMissing, startOurServer } from './startOurServer.ts';
+import { summarizeProfile } from './summarizeProfile.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
+const only = new Set((process.env.BENCH_ONLY ?? 'baseline,ours,browser').split(',').map((s) => s.trim()));
+const timeLimitS = Number(process.env.BENCH_TIME_LIMIT_S ?? 330);
+
+const SCENARIOS: FanoutScenario[] = [
+  {
+    key: 'a',
+    title: '(a) 50 rooms × 4 clients, 20 msg/s per room',
+    rooms: 50,
+    clientsPerRoom: 4,
+    rate: 20,
+    firstRoom: 0,
+    warmupMs: quick ? 500 : 2000,
+    durationMs: quick ? 2000 : 10_000,
+  },
+  {
+    key: 'b',
+    title: '(b) 1 room × 200 clients, 10 msg/s',
+    rooms: 1,
+    clientsPerRoom: 200,
+    rate: 10,
+    firstRoom: 50,
+    warmupMs: quick ? 500 : 2000,
+    durationMs: quick ? 2000 : 10_000,
+  },
+];
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const IDLE_CONNECTIONS = 500;
+const IDLE_ROOMS = 50;
+
+/** Targets (from the brief), and the bench's own one for memory. */
+const TARGET = {
+  p99: 'ours ≤ baseline',
+  cpu: 'ours ≤ 1.2× baseline',
+  memory: 'ours ≤ 2× baseline',
+  coldStartMs: 300,
+  openThreadMs: 150,
+};
+
+type Kind = 'baseline' | 'ours';
+interface ServerRun {
+  label: string;
+  skipped?: string;
+  memory?: MemoryResult;
+  /** Every round of every scenario, by scenario key. */
+  rounds: Record<string, FanoutResult[]>;
+  /** Per scenario: the quietest round (least CPU used by other processes), which the table compares. */
+  fanout: Record<string, FanoutResult>;
+}
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+async function start(kind: Kind, tmp: string, run: ServerRun, profileDir: string | null): Promise<ServerUnderTest | null> {
+  if (!only.has(kind)) {
+    run.skipped = 'not selected (BENCH_ONLY)';
+    return null;
+  }
+  const missing = kind === 'ours' ? ourServerMissing(root) : null;
+  if (missing) {
+    run.skipped = missing;
+    return null;
+  }
+  try {
+    log(`${kind}: starting server`);
+    const server =
+      kind === 'baseline'
+        ? await startBaselineServer(root, tmp)
+        : await startOurServer(root, tmp, profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {});
+    run.label = server.label;
+    return server;
+  } catch (err) {
+    run.skipped = `failed to start: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`;
+    log(`${kind}: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+/** Runs `step`; on failure marks the server's run as failed (its later steps are skipped). */
+async function guarded(kind: Kind, server: ServerUnderTest, run: ServerRun, what: string, step: () => Promise<void>): Promise<boolean> {
+  if (run.skipped) return false;
+  try {
+    await step();
+    return true;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    run.skipped = `failed during ${what}: ${why.split('\n')[0]}`;
+    log(`${kind}: ${what}: ${why}`);
+    log(`${kind} server log tail:\n${server.logTail()}`);
+    return false;
+  }
+}
+
+/**
+ * Both servers run side by side (the idle one costs nothing); each fan-out scenario runs ROUNDS
+ * times, alternating which server goes first, on fresh documents each time. The table compares
+ * each server's quietest round (least CPU used by other processes on the machine meanwhile).
+ */
+async function runServers(tmp: string, profileDir: string | null): Promise<{ baseline: ServerRun; ours: ServerRun }> {
+  const runs: Record<Kind, ServerRun> = {
+    baseline: { label: 'baseline', rounds: {}, fanout: {} },
+    ours: { label: 'ours', rounds: {}, fanout: {} },
+  };
+  const servers: Partial<Record<Kind, ServerUnderTest>> = {};
+  const pool = new ClientPool(workers);
+  try {
+    for (const kind of ['baseline', 'ours'] as const) {
+      const server = await start(kind, tmp, runs[kind], profileDir);
+      if (server) servers[kind] = server;
+    }
+    for (const kind of ['baseline', 'ours'] as const) {
+      const server = servers[kind];
+      if (!server) continue;
+      log(`${kind}: idle memory, ${IDLE_CONNECTIONS} connections`);
+      await guarded(kind, server, runs[kind], 'the idle-memory test', async () => {
+        runs[kind].memory = await measureIdleMemory(pool, server, IDLE_CONNECTIONS, IDLE_ROOMS);
+      });
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const sc of SCENARIOS) {
+        const order: Kind[] = round % 2 === 1 ? ['baseline', 'ours'] : ['ours', 'baseline'];
+        for (const kind of order) {
+          const server = servers[kind];
+          if (!server) continue;
+          log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}`);
+          await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
+            const result = await runFanout(pool, server, sc, round);
+            (runs[kind].rounds[sc.key] ??= []).push(result);
+          });
+        }
+      }
+    }
+  } finally {
+    await pool.terminate();
+    for (const server of Object.values(servers)) await server?.stop();
+  }
+  for (const run of Object.values(runs)) {
+    for (const [key, list] of Object.entries(run.rounds)) {
+      // The quietest round (least CPU used by other processes), ties broken by lower p99.
+      const best = [...list].sort((a, b) => Math.round((a.otherCpuS - b.otherCpuS) * 10) || a.p99Ms - b.p99Ms)[0];
+      if (best) run.fanout[key] = best;
+    }
+  }
+  return { baseline: runs.baseline, ours: runs.ours };
+}
+
+const eachRound = (run: ServerRun, sc: FanoutScenario, pick: (r: FanoutResult) => number, digits: number) =>
+  (run.rounds[sc.key] ?? []).map((r) => fmt(pick(r), digits)).join(', ') || '—';
+
+function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun): Row[] {
+  const b = base.fanout[sc.key];
+  const o = ours.fanout[sc.key];
+  const section = `Fan-out ${sc.title}, ${sc.durationMs / 1000} s`;
+  const skip = o ? '' : `skipped: ${ours.skipped ?? 'not measured'}`;
+  const cmp = (pass: boolean) => (skip || !b ? skip : verdict(pass));
+  const rows: Row[] = [
+    { section, metric: 'delivered / expected', baseline: b ? `${b.delivered}/${b.expected}` : '—', ours: o ? `${o.delivered}/${o.expected}` : '—', target: 'all', result: o ? verdict(o.delivered >= o.expected) : skip },
+    { section, metric: 'latency p50 (ms)', baseline: fmt(b?.p50Ms), ours: fmt(o?.p50Ms), target: '', result: '' },
+    { section, metric: `latency p99 (ms), quietest of ${ROUNDS}`, baseline: fmt(b?.p99Ms), ours: fmt(o?.p99Ms), target: TARGET.p99, result: cmp(!!o && !!b && o.p99Ms <= b.p99Ms) },
+    { section, metric: 'latency p99 each round (ms)', baseline: eachRound(base, sc, (r) => r.p99Ms, 1), ours: eachRound(ours, sc, (r) => r.p99Ms, 1), target: '', result: '' },
+    { section, metric: 'latency max (ms)', baseline: fmt(b?.maxMs), ours: fmt(o?.maxMs), target: '', result: '' },
+    { section, metric: 'server CPU per delivery (µs)', baseline: fmt(b?.serverCpuPerDeliveryUs, 1), ours: fmt(o?.serverCpuPerDeliveryUs, 1), target: TARGET.cpu, result: cmp(!!o && !!b && o.serverCpuPerDeliveryUs <= 1.2 * b.serverCpuPerDeliveryUs) },
+    { section, metric: 'server CPU/delivery each round (µs)', baseline: eachRound(base, sc, (r) => r.serverCpuPerDeliveryUs, 0), ours: eachRound(ours, sc, (r) => r.serverCpuPerDeliveryUs, 0), target: '', result: '' },
+    { section, metric: 'server CPU (s) / window (s)', baseline: b ? `${fmt(b.serverCpuS)} / ${fmt(b.windowS, 1)}` : '—', ours: o ? `${fmt(o.serverCpuS)} / ${fmt(o.windowS, 1)}` : '—', target: '', result: '' },
+    { section, metric: 'client CPU, all threads (s)', baseline: fmt(b?.clientCpuS), ours: fmt(o?.clientCpuS), target: '', result: '' },
+    { section, metric: 'other processes CPU (s), noise', baseline: eachRound(base, sc, (r) => r.otherCpuS, 2), ours: eachRound(ours, sc, (r) => r.otherCpuS, 2), target: '', result: '' },
+    { section, metric: 'max send lag (ms)', baseline: fmt(b?.maxSendLagMs, 1), ours: fmt(o?.maxSendLagMs, 1), target: '', result: '' },
+    { section, metric: `connect ${b?.clients ?? o?.clients ?? sc.rooms * sc.clientsPerRoom} clients (ms)`, baseline: fmt(b?.connectMs, 0), ours: fmt(o?.connectMs, 0), target: '', result: '' },
+  ];
+  return rows;
+}
+
+function memoryRows(base: ServerRun, ours: ServerRun): Row[] {
+  const b = base.memory;
+  const o = ours.memory;
+  const section = `Idle memory, ${IDLE_CONNECTIONS} synced connections over ${IDLE_ROOMS} documents`;
+  const skip = o ? '' : `skipped: ${ours.skipped ?? 'not measured'}`;
+  return [
+    { section, metric: 'live heap per connection (KiB)', baseline: fmt(b?.perConnectionKiB, 1), ours: fmt(o?.perConnectionKiB, 1), target: TARGET.memory, result: skip || (!b ? '' : verdict(!!o && o.perConnectionKiB <= 2 * b.perConnectionKiB)) },
+    { section, metric: 'live heap before → after (MiB)', baseline: b ? `${fmt(b.heapBeforeMiB, 1)} → ${fmt(b.heapAfterMiB, 1)}` : '—', ours: o ? `${fmt(o.heapBeforeMiB, 1)} → ${fmt(o.heapAfterMiB, 1)}` : '—', target: '', result: '' },
+    { section, metric: 'RSS per connection (KiB), coarse', baseline: fmt(b?.rssPerConnectionKiB, 1), ours: fmt(o?.rssPerConnectionKiB, 1), target: '', result: '' },
+    { section, metric: 'RSS before → after (MiB)', baseline: b ? `${fmt(b.rssBeforeMiB, 1)} → ${fmt(b.rssAfterMiB, 1)}` : '—', ours: o ? `${fmt(o.rssBeforeMiB, 1)} → ${fmt(o.rssAfterMiB, 1)}` : '—', target: '', result: '' },
+    { section, metric: 'connect + sync all (ms)', baseline: fmt(b?.connectMs, 0), ours: fmt(o?.connectMs, 0), target: '', result: '' },
+  ];
+}
+
+function browserRows(r: BrowserResult): Row[] {
+  const section = 'PWA in Chromium (our server only)';
+  if ('skipped' in r) {
+    return [
+      { section, metric: `cold start, ${r.conversations ?? '10000'} conversations cached (ms)`, baseline: '', ours: '—', target: `≤ ${TARGET.coldStartMs}`, result: `skipped: ${r.skipped}` },
+      { section, metric: 'open a 5,000-message conversation (ms)', baseline: '', ours: '—', target: `≤ ${TARGET.openThreadMs}`, result: `skipped: ${r.skipped}` },
+    ];
+  }
+  return [
+    { section, metric: `cold start, ${r.conversations} conversations cached (ms)`, baseline: '', ours: fmt(r.coldStartMs, 0), target: `≤ ${TARGET.coldStartMs}`, result: verdict(r.coldStartMs <= TARGET.coldStartMs) },
+    { section, metric: `open a ${r.threadMessages}-message conversation (ms)`, baseline: '', ours: fmt(r.openThreadMs, 0), target: `≤ ${TARGET.openThreadMs}`, result: verdict(r.openThreadMs <= TARGET.openThreadMs) },
+    ...r.details.filter((d) => d.value.length <= 24).map((d) => ({ section, metric: d.metric, baseline: '', ours: d.value, target: '', result: '' })),
+  ];
+}
+
+function printProfile(dir: string): void {
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    // no profile written
+  }
+  for (const f of files) {
+    const path = join(dir, f);
+    log(`our server CPU profile ${path}:\n${summarizeProfile(JSON.parse(readFileSync(path, 'utf8')), 30)}`);
+  }
+  if (files.length === 0) log(`no CPU profile found in ${dir}`);
+}
+
+/**
+ * Raises the bench's scheduling priority before any worker or child exists (Linux nice values are
+ * per thread and inherited): servers, load generator and Chromium then all run at the same,
+ * higher priority, so other work on the machine disturbs the figures less. Needs root; ignored
+ * otherwise.
+ */
+function raisePriority(): string {
+  const nice = Number(process.env.BENCH_NICE ?? -5);
+  if (!Number.isFinite(nice) || nice === 0) return 'nice 0';
+  try {
+    setPriority(0, nice);
+    return `nice ${nice}`;
+  } catch {
+    return 'nice 0 (not permitted)';
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const priority = raisePriority();
+  const watchdog = setTimeout(() => {
+    log(`time limit of ${timeLimitS} s reached: stopping`);
+    process.exit(2);
+  }, timeLimitS * 1000);
+  watchdog.unref();
+  const tmp = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  log(`node ${process.version}, ${cpus().length} cores, ${workers} load-generator thread(s), ${priority}${quick ? ', QUICK' : ''}; temp ${tmp}`);
+
+  const profileDir = process.env.BENCH_PROFILE === '1' ? join(tmp, 'profile') : null;
+  const { baseline, ours } = await runServers(tmp, profileDir);
+  if (profileDir) printProfile(profileDir);
+  let browser: BrowserResult;
+  if (!only.has('browser')) browser = { skipped: 'not selected (BENCH_ONLY)' };
+  else {
+    log('browser: PWA cold start and conversation open');
+    browser = await runBrowserBench(root, tmp, log, profileDir !== null);
+  }
+
+  const rows: Row[] = [
+    ...SCENARIOS.flatMap((sc) => fanoutRows(sc, baseline, ours)),
+    ...memoryRows(baseline, ours),
+    ...browserRows(browser),
+  ];
+  const totalS = (Date.now() - started) / 1000;
+  console.log('');
+  console.log(`Switchboard bench — baseline: ${baseline.label}${baseline.skipped ? ` (${baseline.skipped})` : ''}; ours: ${ours.label}${ours.skipped ? ` (${ours.skipped})` : ''}`);
+  console.log(`node ${process.version}, ${cpus().length} cores, ${workers} load-generator thread(s), ${ROUNDS} round(s) per fan-out scenario, ${priority}, ${totalS.toFixed(0)} s`);
+  const noisy = [baseline, ours].flatMap((r) => Object.values(r.rounds).flat()).filter((r) => r.otherCpuS > 0.05 * r.windowS);
+  if (noisy.length) {
+    console.log(`note: other processes used over 5% of a core during ${noisy.length} fan-out window(s): latency and CPU figures are noisier than usual`);
+  }
+  console.log('');
+  console.log(renderTable(rows));
+  console.log('');
+  const notes = 'details' in browser ? browser.details.filter((d) => d.value.length > 24) : [];
+  if (notes.length) {
+    console.log('PWA timelines (ms since navigation start):');
+    for (const d of notes) console.log(`  ${d.metric.replace(/ timeline \(ms\)$/, '')}: ${d.value}`);
+    console.log('');
+  }
+  const verdicts = rows.filter((r) => r.result).map((r) => ({ section: r.section, metric: r.metric, target: r.target, result: r.result }));
+  console.log(
+    JSON.stringify({
+      bench: 'switchboard',
+      at: new Date().toISOString(),
+      node: process.version,
+      cores: cpus().length,
+      workers,
+      quick,
+      priority,
+      seconds: Math.round(totalS),
+      baseline,
+      ours,
+      browser,
+      verdicts,
+    }),
+  );
+  if (process.env.BENCH_KEEP !== '1' && !profileDir) rmSync(tmp, { recursive: true, force: true });
+  else log(`kept ${tmp}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

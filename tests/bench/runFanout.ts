@@ -1,0 +1,141 @@
+import type { ClientPool } from './ClientPool.ts';
+import type { ServerUnderTest } from './ServerUnderTest.ts';
+import { percentile } from './percentile.ts';
+import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds } from './procStats.ts';
+import type { ClientSpec } from './workerProtocol.ts';
+
+export interface FanoutScenario {
+  /** Short key used in message tags and ids ([A-Za-z0-9]). */
+  key: string;
+  title: string;
+  rooms: number;
+  clientsPerRoom: number;
+  /** Messages per second per room. */
+  rate: number;
+  /** Index of the first room (rooms are `room<firstRoom + i>`), so scenarios never share a room. */
+  firstRoom: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface FanoutResult {
+  scenario: string;
+  server: string;
+  clients: number;
+  connectMs: number;
+  sent: number;
+  expected: number;
+  delivered: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Wall time of the measured window: first send to last delivery (or drain timeout). */
+  windowS: number;
+  serverCpuS: number;
+  serverCpuPerDeliveryUs: number;
+  /** Load generator CPU (all threads of the bench process) over the same window. */
+  clientCpuS: number;
+  clientCpuPerDeliveryUs: number;
+  /** CPU used by every other process of the machine over the window (noise indicator). */
+  otherCpuS: number;
+  /** Largest delay of a scheduled send behind its due time (load-generator saturation). */
+  maxSendLagMs: number;
+  round: number;
+}
+
+const nowNs = () => process.hrtime.bigint();
+
+/** Polls the workers until every sent entry of `tag` has reached every other client of its room. */
+async function drain(pool: ClientPool, tag: string, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const progress = await pool.all('progress', () => ({ type: 'progress', tag }));
+    const got = progress.reduce((n, p) => n + p.received, 0);
+    if (got >= expected || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function runPhase(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, tag: string, durationMs: number) {
+  const startAtNs = (nowNs() + 50_000_000n).toString();
+  const ran = await pool.all('ran', () => ({
+    type: 'run',
+    tag,
+    startAtNs,
+    durationMs,
+    rate: sc.rate,
+    rooms: sc.rooms,
+    roomSize: sc.clientsPerRoom,
+    agentId: server.agentId,
+  }));
+  const sent = ran.reduce((n, r) => n + r.sent, 0);
+  const expected = sent * (sc.clientsPerRoom - 1);
+  const delivered = await drain(pool, tag, expected, 5000);
+  return { sent, expected, delivered, maxSendLagMs: Math.max(...ran.map((r) => r.maxLagMs)) };
+}
+
+/**
+ * One fan-out scenario against one server: connect every client (synced), run a warm-up, then
+ * the measured window. Server CPU is read from /proc/<pid>/stat around the window, which runs
+ * from just before the first send to the last delivery.
+ */
+export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1): Promise<FanoutResult> {
+  // Fresh documents every round; message ids stay unique per document.
+  const firstRoom = sc.firstRoom + (round - 1) * 1000;
+  const specs: ClientSpec[] = [];
+  for (let r = 0; r < sc.rooms; r++) {
+    for (let slot = 0; slot < sc.clientsPerRoom; slot++) {
+      specs.push({ room: server.room('room', firstRoom + r), roomIndex: r, slot });
+    }
+  }
+  const connectMs = await pool.connect(server.wsBase, server.params, specs);
+  try {
+    // Tags (also in message ids) are unique per scenario, round, server and phase.
+    const prefix = `${sc.key}${round}${server.kind === 'ours' ? 'o' : 'b'}`;
+    await runPhase(pool, server, sc, `${prefix}w`, sc.warmupMs);
+    await pool.all('collected', () => ({ type: 'collect', tag: `${prefix}w` }));
+
+    const tag = `${prefix}m`;
+    const cpu0 = readCpuSeconds(server.pid);
+    const own0 = ownCpuSeconds();
+    const machine0 = readMachineBusySeconds();
+    const t0 = performance.now();
+    const phase = await runPhase(pool, server, sc, tag, sc.durationMs);
+    const windowS = (performance.now() - t0) / 1000;
+    const serverCpuS = readCpuSeconds(server.pid) - cpu0;
+    const clientCpuS = ownCpuSeconds() - own0;
+    const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
+
+    const collected = await pool.all('collected', () => ({ type: 'collect', tag }));
+    const all = new Float64Array(collected.reduce((n, c) => n + c.latenciesMs.length, 0));
+    let at = 0;
+    for (const c of collected) {
+      all.set(c.latenciesMs, at);
+      at += c.latenciesMs.length;
+    }
+    all.sort();
+    const delivered = Math.max(phase.delivered, 1);
+    return {
+      scenario: sc.title,
+      server: server.label,
+      clients: specs.length,
+      connectMs,
+      sent: phase.sent,
+      expected: phase.expected,
+      delivered: phase.delivered,
+      p50Ms: percentile(all, 0.5),
+      p99Ms: percentile(all, 0.99),
+      maxMs: all.length ? (all[all.length - 1] as number) : Number.NaN,
+      windowS,
+      serverCpuS,
+      serverCpuPerDeliveryUs: (serverCpuS / delivered) * 1e6,
+      clientCpuS,
+      clientCpuPerDeliveryUs: (clientCpuS / delivered) * 1e6,
+      otherCpuS,
+      maxSendLagMs: phase.maxSendLagMs,
+      round,
+    };
+  } finally {
+    await pool.close();
+  }
+}

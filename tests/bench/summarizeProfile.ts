@@ -1,0 +1,80 @@
+/**
+ * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by file,
+ * and inclusive time of the hottest functions. Used to read where a server spends its CPU in
+ * the bench:  node --import tsx tests/bench/summarizeProfile.ts <file.cpuprofile> [top]
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+export function summarizeProfile(profile: Profile, top = 25): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const short = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
+  const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const selfByFn = new Map<string, number>();
+  const selfByFile = new Map<string, number>();
+  const inclByFn = new Map<string, number>();
+  let total = 0;
+  let idle = 0;
+  for (const [id, us] of selfUs) {
+    const n = byId.get(id);
+    if (!n) continue;
+    total += us;
+    if (n.callFrame.functionName === '(idle)') idle += us;
+    selfByFn.set(fnKey(n), (selfByFn.get(fnKey(n)) ?? 0) + us);
+    const file = short(n.callFrame.url) || `(${n.callFrame.functionName})`;
+    selfByFile.set(file, (selfByFile.get(file) ?? 0) + us);
+    // inclusive: count once per distinct function on the stack
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const node = byId.get(cur);
+      if (!node) break;
+      const k = fnKey(node);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      inclByFn.set(k, (inclByFn.get(k) ?? 0) + us);
+    }
+  }
+  const busy = total - idle;
+  const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
+  const list = (m: Map<string, number>, n: number) =>
+    [...m]
+      .filter(([k]) => !/^\(?\((idle|root|program)\)/.test(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `  ${pct(us)}  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`)
+      .join('\n');
+  return [
+    `busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled (percentages of busy time)`,
+    'self time by file:',
+    list(selfByFile, 15),
+    'self time by function:',
+    list(selfByFn, top),
+    'inclusive time by function:',
+    list(inclByFn, top),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: summarizeProfile.ts <file.cpuprofile> [top]');
+    process.exit(1);
+  }
+  console.log(summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25)));
+}
