@@ -14,6 +14,7 @@ import type { ClientUpdateEvent, DocHost } from './DocHost.ts';
 import type { Origin } from './origins.ts';
 
 export type ClientOrigin = Extract<Origin, { kind: 'client' }>;
+type ServerOrigin = Extract<Origin, { kind: 'server' }>;
 
 /** A connection's subscription to a document: receives every update others make, once. */
 export interface DocSubscriber {
@@ -47,7 +48,7 @@ export interface DocRegistryOptions {
 
 interface Pending {
   update: Uint8Array;
-  origin: ClientOrigin | Extract<Origin, { kind: 'server' }>;
+  origin: ClientOrigin | ServerOrigin;
   durable: boolean;
   seq: number;
   /** Client updates: the plain values added, for the ClientUpdateEvent. */
@@ -111,8 +112,6 @@ export class DocRegistry implements DocHost {
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
   private readonly compactOnUnloadAfter: number;
-  /** Set while a validated client update is applied: read by the doc's update handler. */
-  private applying: { added: Map<string, unknown[]>; receivedAt: number } | null = null;
   private closed = false;
 
   constructor(private readonly opts: DocRegistryOptions) {
@@ -136,13 +135,23 @@ export class DocRegistry implements DocHost {
     const live = await this.acquire(name);
     try {
       this.reserveServerClientId(live);
-      const origin: Origin = { kind: 'server', actor };
+      const origin: ServerOrigin = { kind: 'server', actor };
       let result!: T;
-      live.doc.transact(() => {
-        result = fn(live.doc);
-      }, origin);
-      const last = live.outbox.at(-1);
-      if (last && last.origin === origin) await this.durable(last);
+      // Yjs encodes a transaction's update only while someone listens: listen just for server
+      // changes (client and fan-out updates are persisted and relayed as the bytes received).
+      let entry: Pending | null = null;
+      const onUpdate = (update: Uint8Array) => {
+        entry = this.persist(live, update, origin, null, 0);
+      };
+      live.doc.on('update', onUpdate);
+      try {
+        live.doc.transact(() => {
+          result = fn(live.doc);
+        }, origin);
+      } finally {
+        live.doc.off('update', onUpdate);
+      }
+      if (entry) await this.durable(entry);
       return result;
     } finally {
       this.release(live);
@@ -205,7 +214,6 @@ export class DocRegistry implements DocHost {
     }
     if (!result.changes) return result;
     for (const clientId of result.newClientIds) this.opts.clientIds.bind(live.name, clientId, origin.principal.agentId);
-    this.applying = { added: result.added, receivedAt };
     try {
       Y.applyUpdate(live.doc, update, origin);
     } catch (err) {
@@ -213,9 +221,11 @@ export class DocRegistry implements DocHost {
       // partly changed, so drop it and let clients resync from the store.
       this.opts.logger.error({ event: 'apply_failed', doc: live.name, conn: origin.connectionId, reason: String(err) });
       this.evict(live);
-    } finally {
-      this.applying = null;
+      return result;
     }
+    // Validation guarantees it all applied (no gaps, nothing pending): the bytes received are
+    // what is stored and relayed, no re-encoding.
+    this.persist(live, update, origin, result.added, receivedAt);
     this.applied[live.ref.kind].inc();
     return result;
   }
@@ -320,7 +330,6 @@ export class DocRegistry implements DocHost {
       }, STORAGE_ORIGIN);
       const loaded = new LiveDoc(name, ref, doc, { logCount: stored.updates.length, logBytes: stored.logBytes, lastSeq: stored.lastSeq }, unsubscribe);
       live = loaded;
-      doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(loaded, update, origin as Origin | null));
       this.docs.set(name, loaded);
       this.opts.metrics.documentsLoaded.inc();
       for (const [update, from] of early) this.applyFanout(loaded, update, from);
@@ -334,42 +343,15 @@ export class DocRegistry implements DocHost {
     }
   }
 
-  private onDocUpdate(live: LiveDoc, update: Uint8Array, origin: Origin | null): void {
-    switch (origin?.kind) {
-      case 'storage':
-        return;
-      case 'fanout':
-        this.broadcast(live, update, null);
-        return;
-      case 'client': {
-        const applying = this.applying;
-        this.persist(live, {
-          update,
-          origin,
-          durable: false,
-          seq: 0,
-          added: applying?.added ?? new Map(),
-          receivedAt: applying?.receivedAt ?? performance.now(),
-          waiters: null,
-        });
-        return;
-      }
-      default:
-        // Server changes (and anything untagged, which only server code can produce).
-        this.persist(live, {
-          update,
-          origin: origin?.kind === 'server' ? origin : { kind: 'server', actor: 'untagged' },
-          durable: false,
-          seq: 0,
-          added: null,
-          receivedAt: 0,
-          waiters: null,
-        });
-    }
-  }
-
   /** Appends to the store; fan-out waits for durability, in order (drain). */
-  private persist(live: LiveDoc, entry: Pending): void {
+  private persist(
+    live: LiveDoc,
+    update: Uint8Array,
+    origin: ClientOrigin | ServerOrigin,
+    added: Map<string, unknown[]> | null,
+    receivedAt: number,
+  ): Pending {
+    const entry: Pending = { update, origin, durable: false, seq: 0, added, receivedAt, waiters: null };
     live.outbox.push(entry);
     this.opts.store.append(live.name, entry.update).then(
       (seq) => {
@@ -379,6 +361,7 @@ export class DocRegistry implements DocHost {
       },
       (err: unknown) => this.persistFailed(live, entry, err),
     );
+    return entry;
   }
 
   private drain(live: LiveDoc): void {
@@ -455,7 +438,10 @@ export class DocRegistry implements DocHost {
       Y.applyUpdate(live.doc, update, { kind: 'fanout', from } satisfies Origin);
     } catch (err) {
       this.opts.logger.error({ event: 'fanout_apply_failed', doc: live.name, reason: String(err) });
+      return;
     }
+    // Persisted by the process that published it; only relayed here.
+    this.broadcast(live, update, null);
   }
 
   /**

@@ -96,8 +96,9 @@ class UpdateValidator {
   private readonly frontier = new Map<number, number>();
   private readonly newStructs: Array<{ struct: Y.Item | Y.GC; offset: number }> = [];
   private readonly locations = new Map<Y.Item, Location>();
-  private readonly deletedHere = new Set<Y.Item>();
-  private readonly growth = new Map<string, number>();
+  /** New items the update's own delete set removes (allocated when there are any). */
+  private deletedHere: Set<Y.Item> | null = null;
+  private growth: Map<string, number> | null = null;
   private writeChecked = false;
 
   constructor(
@@ -266,8 +267,8 @@ class UpdateValidator {
       const s = list[i]!;
       if (s.id.clock >= to) break;
       if (s instanceof Y.Skip) return missing(`deletes items of client ${client} the update skips`);
-      if (!(s instanceof Y.Item) || this.deletedHere.has(s)) continue;
-      this.deletedHere.add(s);
+      if (!(s instanceof Y.Item) || this.deletedHere?.has(s)) continue;
+      (this.deletedHere ??= new Set()).add(s);
       const denied = this.mayWrite();
       if (denied) return denied;
       const loc = this.newLocation(s);
@@ -282,11 +283,12 @@ class UpdateValidator {
   private checkLengths(): Refusal | null {
     if (!this.rules.maxLength) return null;
     for (const { struct, offset } of this.newStructs) {
-      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString) || this.deletedHere.has(struct)) continue;
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString) || this.deletedHere?.has(struct)) continue;
       const loc = this.newLocation(struct);
       if (isRefusal(loc) || loc.key !== null || loc.nested) continue;
       this.grow(loc.root, struct.length - offset);
     }
+    if (!this.growth) return null;
     for (const [root, delta] of this.growth) {
       const max = this.rules.maxLength(root);
       if (max === undefined || delta <= 0) continue;
@@ -298,13 +300,14 @@ class UpdateValidator {
   }
 
   private grow(root: string, delta: number): void {
+    this.growth ??= new Map();
     this.growth.set(root, (this.growth.get(root) ?? 0) + delta);
   }
 
   private collectAdded(): Map<string, unknown[]> {
     const added = new Map<string, unknown[]>();
     for (const { struct, offset } of this.newStructs) {
-      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny) || this.deletedHere.has(struct)) continue;
+      if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny) || this.deletedHere?.has(struct)) continue;
       const loc = this.locations.get(struct);
       if (!loc || loc.nested) continue;
       let list = added.get(loc.root);

@@ -27,6 +27,9 @@ export interface DocStore {
 
   /** Removes a document's snapshot and log. Deleting an unknown document is a no-op. */
   delete(name: string): Promise<void>;
+
+  /** Optional: writes out anything buffered and releases files; the store is unusable after. */
+  close?(): Promise<void>;
 }
 
 export interface StoredDoc {

@@ -64,7 +64,7 @@ export interface SyncService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Open sync connections. */
   connectionCount(): number;
-  /** Closes every socket with 4503 shutting-down, then flushes and closes the documents. */
+  /** Closes every socket with 4503 shutting-down, flushes and closes the documents, then the store (`store.close`). */
   close(): Promise<void>;
 }
 
@@ -221,6 +221,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
       clearTimeout(timer);
       for (const conn of connections) conn.ws.terminate();
       await docs.close();
+      await opts.store.close?.();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     })();
     return closing;

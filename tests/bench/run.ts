@@ -298,7 +298,7 @@ async function main(): Promise<void> {
   const notes = 'details' in browser ? browser.details.filter((d) => d.value.length > 24) : [];
   if (notes.length) {
     console.log('PWA timelines (ms since navigation start):');
-    for (const d of notes) console.log(`  ${d.metric.replace(/ timeline \(ms\)$/, '')}: ${d.value}`);
+    for (const d of notes) console.log(`  ${d.metric.replace(/: timeline \(ms\)$/, '')}: ${d.value}`);
     console.log('');
   }
   const verdicts = rows.filter((r) => r.result).map((r) => ({ section: r.section, metric: r.metric, target: r.target, result: r.result }));

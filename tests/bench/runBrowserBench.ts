@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type Page, chromium } from '@playwright/test';
 import { percentile } from './percentile.ts';
-import { summarizeProfile } from './summarizeProfile.ts';
+import { SourceMap } from './sourceMap.ts';
+import { type FrameResolver, summarizeProfile } from './summarizeProfile.ts';
 import { BENCH_AGENT, BENCH_WORKSPACE, ourServerMissing, seedBenchWorkspace, startOurServer } from './startOurServer.ts';
 
 const run = promisify(execFile);
@@ -150,6 +151,21 @@ async function waitStored(page: Page, docName: string, timeoutMs: number): Promi
   }
 }
 
+const maps = new Map<string, SourceMap | null>();
+let distDir = '';
+
+/** Maps a frame of the built app (`/assets/*.js`) to its source file and line via dist's source maps. */
+const resolveFrame: FrameResolver = (url, line, column) => {
+  const m = /\/assets\/[^/?#]+\.js/.exec(url);
+  if (!m || !distDir) return null;
+  let map = maps.get(m[0]);
+  if (map === undefined) {
+    map = SourceMap.forFile(join(distDir, m[0]));
+    maps.set(m[0], map);
+  }
+  return map?.lookup(line, column) ?? null;
+};
+
 interface ColdStart {
   page: Page;
   ms: number;
@@ -177,7 +193,7 @@ async function coldStart(context: BrowserContext, contactName: string, profile =
   let summary: string | null = null;
   if (cdp) {
     const { profile: cpu } = await cdp.send('Profiler.stop');
-    summary = summarizeProfile(cpu as unknown as Parameters<typeof summarizeProfile>[0], 25);
+    summary = summarizeProfile(cpu as unknown as Parameters<typeof summarizeProfile>[0], 25, resolveFrame);
     await cdp.detach();
   }
   await page.getByRole('link', { name: new RegExp(`^${contactName}`) }).first().waitFor({ state: 'visible', timeout: 10_000 });
@@ -192,6 +208,24 @@ async function coldStart(context: BrowserContext, contactName: string, profile =
     `long tasks ${before.map(([, d]) => d).join('+') || 'none'} ms`,
   ].join(', ');
   return { page, ms: m.firstRowPaint as number, domMs: m.firstRow as number, controlled, breakdown, profile: summary };
+}
+
+/**
+ * Waits until the page has had no long task (> 50 ms) for `quietMs`: a user clicks once the app
+ * has settled, and the click should not queue behind start-up work (index sync, background sync).
+ */
+async function waitQuiet(page: Page, quietMs = 500, timeoutMs = 10_000): Promise<void> {
+  await page
+    .waitForFunction(
+      (quiet) => {
+        const tasks = (window as unknown as { __bench?: { longTasks: [number, number][] } }).__bench?.longTasks ?? [];
+        const lastEnd = tasks.reduce((end, [start, duration]) => Math.max(end, start + duration), 0);
+        return performance.now() - lastEnd > quiet;
+      },
+      quietMs,
+      { timeout: timeoutMs, polling: 100 },
+    )
+    .catch(() => undefined);
 }
 
 /** Clicks the big conversation's row and waits until its last bubble is painted. */
@@ -212,6 +246,7 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
   if (!existsSync(join(root, 'client/main.tsx'))) return { skipped: 'the client app does not exist yet' };
 
   const details: { metric: string; value: string }[] = [];
+  distDir = join(root, 'dist');
   const indexHtml = join(root, 'dist/index.html');
   if (!existsSync(indexHtml) || statSync(indexHtml).mtimeMs < newestMtime(join(root, 'client'))) {
     log('browser: dist/ missing or older than client/: building (vite build)');
@@ -284,10 +319,12 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
     if (!page) throw new Error('no page');
 
     // First open of the big conversation (from the server, unless the client prefetched it).
-    await page.waitForTimeout(500);
-    const openFirst = await openThread(page, seed.bigContactName, 60_000);
-    details.push({ metric: 'open it the first time, not cached yet (ms)', value: openFirst.toFixed(0) });
+    await waitQuiet(page);
     const threadDoc = `${BENCH_WORKSPACE}/conv/${seed.bigId}`;
+    const prefetched = await storedBytes(page, threadDoc);
+    const openFirst = await openThread(page, seed.bigContactName, 60_000);
+    details.push({ metric: 'open it the first time (ms)', value: openFirst.toFixed(0) });
+    details.push({ metric: 'on the device before (KiB)', value: (prefetched / 1024).toFixed(0) });
     const threadBytes = await waitStored(page, threadDoc, 60_000);
     details.push({ metric: 'conversation stored locally (KiB)', value: (threadBytes / 1024).toFixed(0) });
 
@@ -297,7 +334,7 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
       await page.close({ runBeforeUnload: true });
       const r = await coldStart(context, seed.bigContactName);
       page = r.page;
-      await page.waitForTimeout(300);
+      await waitQuiet(page);
       opens.push(await openThread(page, seed.bigContactName, 30_000));
     }
     await page.close({ runBeforeUnload: true });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
   children?: number[];
 }
 interface Profile {
@@ -18,14 +18,23 @@ interface Profile {
   endTime: number;
 }
 
-export function summarizeProfile(profile: Profile, top = 25): string {
+/** Names a frame's original location (e.g. from a source map), or null to keep url:line. */
+export type FrameResolver = (url: string, line: number, column: number) => string | null;
+
+export function summarizeProfile(profile: Profile, top = 25, resolve?: FrameResolver): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const short = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
-  const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const where = (n: ProfileNode) =>
+    resolve?.(n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber ?? 0) ?? `${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const fileOf = (n: ProfileNode) => {
+    const mapped = resolve?.(n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber ?? 0);
+    return mapped ? mapped.replace(/:\d+$/, '') : short(n.callFrame.url);
+  };
+  const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${where(n)}`;
   const selfByFn = new Map<string, number>();
   const selfByFile = new Map<string, number>();
   const inclByFn = new Map<string, number>();
@@ -37,7 +46,7 @@ export function summarizeProfile(profile: Profile, top = 25): string {
     total += us;
     if (n.callFrame.functionName === '(idle)') idle += us;
     selfByFn.set(fnKey(n), (selfByFn.get(fnKey(n)) ?? 0) + us);
-    const file = short(n.callFrame.url) || `(${n.callFrame.functionName})`;
+    const file = fileOf(n) || `(${n.callFrame.functionName})`;
     selfByFile.set(file, (selfByFile.get(file) ?? 0) + us);
     // inclusive: count once per distinct function on the stack
     const seen = new Set<string>();

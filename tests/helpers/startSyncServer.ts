@@ -98,6 +98,8 @@ export async function startSyncServer(opts: StartOptions): Promise<TestSyncServe
       stopped = true;
       for (const socket of sockets) socket.destroy();
       db.close();
+      // Like the end of a killed process: what was written to the update log stays, nothing more.
+      await store.close();
       await closeHttp();
       // What a killed process never does: let nothing of this instance run on.
       void service.close().catch(() => undefined);

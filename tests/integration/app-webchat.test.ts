@@ -43,7 +43,7 @@ describe('app: webchat ↔ inbox through the real server', () => {
     await waitUntil(() => (doc.getMap<MemberSummary>('members').get(agentId)?.name === 'Dana Reyes'), 'members map');
     const v = await visitor();
     v.socket.send({ type: 'send', clientMsgId: 'hello-000001', text: 'Is the Trailhead waterproof?' });
-    const summary = await waitUntil(() => [...summaries.values()].find((s) => s.contactId === v.visitorId), 'the new conversation in the index');
+    const summary = await waitUntil(() => [...summaries.values()].find((s) => s.contactId === v.visitorId && s.lastMessage !== null), 'the new conversation in the index');
     expect(summary).toMatchObject({ channel: 'webchat', status: 'open', inboundCount: 1, lastMessage: { text: 'Is the Trailhead waterproof?', authorType: 'contact' } });
   });
 

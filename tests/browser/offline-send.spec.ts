@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test';
+import { closeAll, connection, entry, openAgent, openConversation, openVisitor, send, unique, visitorSays } from '../helpers/browserActors.ts';
+
+test('a reply sent offline is queued, then delivered exactly once when the connection is back', async ({ browser }) => {
+  const contact = unique('Offline Olga');
+  const visitor = await openVisitor(browser, contact);
+  const dana = await openAgent(browser, 'dana');
+  try {
+    await visitorSays(visitor, 'My parcel is late');
+    await openConversation(dana.page, contact);
+
+    await dana.context.setOffline(true);
+    await expect(connection(dana.page)).toContainText('Offline');
+
+    const reply = unique('Sorry for the wait, it ships today');
+    await send(dana.page, contact, reply);
+    const bubble = entry(dana.page, contact, reply);
+    await expect(bubble).toContainText('Queued');
+    await expect(connection(dana.page)).toContainText(/waiting to sync/);
+    await expect(visitor.log).not.toContainText(reply);
+
+    await dana.context.setOffline(false);
+    await expect(connection(dana.page)).toHaveText(/Online/);
+    await expect(bubble).not.toContainText('Queued');
+    await expect(bubble).toContainText(/Sent|Delivered|Read/);
+    await expect(bubble).toHaveCount(1);
+    const arrived = visitor.log.getByRole('listitem').filter({ hasText: reply });
+    await expect(arrived).toHaveCount(1);
+
+    // Still exactly once after the visitor reloads (history from the server).
+    await visitor.page.reload();
+    await visitor.page.getByRole('button', { name: /^Open chat/ }).click();
+    await expect(visitor.log.getByRole('listitem').filter({ hasText: 'My parcel is late' })).toHaveCount(1);
+    await expect(visitor.log.getByRole('listitem').filter({ hasText: reply })).toHaveCount(1);
+  } finally {
+    await closeAll(dana, visitor);
+  }
+});
