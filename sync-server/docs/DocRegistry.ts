@@ -9,7 +9,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { type ClientIdRegistry, SERVER_OWNER } from '../rules/ClientIdRegistry.ts';
 import { type Validation, validateUpdate } from '../rules/validateUpdate.ts';
 import type { DocStore } from '../storage/DocStore.ts';
-import { SyncMessage, muxPrefix, prefixed, syncFrame } from '../transport/frames.ts';
+import { SharedFrame, SyncMessage, muxPrefix, prefixed, syncFrame } from '../transport/frames.ts';
 import type { ClientUpdateEvent, DocHost } from './DocHost.ts';
 import type { Origin } from './origins.ts';
 
@@ -22,8 +22,8 @@ export interface DocSubscriber {
   readonly connectionId: string;
   /** Multiplexed connections get frames prefixed with the document name. */
   readonly multiplexed: boolean;
-  /** Sends one ready-encoded frame (the same buffer goes to every subscriber). */
-  send(frame: Uint8Array): void;
+  /** Sends one ready-encoded frame (the same object goes to every subscriber of a framing). */
+  send(frame: SharedFrame): void;
   /** The document was dropped from memory after a storage failure: the connection must resync. */
   evicted(): void;
 }
@@ -423,12 +423,13 @@ export class DocRegistry implements DocHost {
   /** Sends `update` to every subscriber but the one it came from, encoded once per framing. */
   private broadcast(live: LiveDoc, update: Uint8Array, except: string | null): void {
     if (live.subscribers.size === 0) return;
-    const frame = syncFrame(SyncMessage.update, update);
-    let muxFrame: Uint8Array | null = null;
+    const payload = syncFrame(SyncMessage.update, update);
+    let frame: SharedFrame | null = null;
+    let muxFrame: SharedFrame | null = null;
     for (const sub of live.subscribers) {
       if (sub.connectionId === except) continue;
-      if (sub.multiplexed) sub.send((muxFrame ??= prefixed(live.muxPrefix, frame)));
-      else sub.send(frame);
+      if (sub.multiplexed) sub.send((muxFrame ??= new SharedFrame(prefixed(live.muxPrefix, payload))));
+      else sub.send((frame ??= new SharedFrame(payload)));
     }
   }
 

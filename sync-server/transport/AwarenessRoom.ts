@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Principal } from '../auth/Principal.ts';
-import { awarenessFrame, muxPrefix, prefixed } from './frames.ts';
+import { SharedFrame, awarenessFrame, muxPrefix, prefixed } from './frames.ts';
 
 /** A subscription taking part in a document's awareness. */
 export interface AwarenessMember {
@@ -11,7 +11,7 @@ export interface AwarenessMember {
   readonly echoAwareness: boolean;
   /** Awareness clientIDs this member introduced (AWR1). */
   readonly awarenessIds: Set<number>;
-  send(frame: Uint8Array): void;
+  send(frame: SharedFrame): void;
 }
 
 interface Entry {
@@ -112,12 +112,13 @@ export class AwarenessRoom {
   }
 
   private relay(changes: AwarenessChange, from: AwarenessMember | null): void {
-    const frame = awarenessFrame(encodeAwareness(changes));
-    let mux: Uint8Array | null = null;
+    const payload = awarenessFrame(encodeAwareness(changes));
+    let frame: SharedFrame | null = null;
+    let mux: SharedFrame | null = null;
     for (const member of this.members) {
       if (member === from && !member.echoAwareness) continue;
-      if (member.multiplexed) member.send((mux ??= prefixed(this.prefix, frame)));
-      else member.send(frame);
+      if (member.multiplexed) member.send((mux ??= new SharedFrame(prefixed(this.prefix, payload))));
+      else member.send((frame ??= new SharedFrame(payload)));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as decoding from 'lib0/decoding';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/protocol/closeCodes.ts';
@@ -14,7 +15,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { authorizeDoc } from '../rules/authorizeDoc.ts';
 import type { Rejected } from '../rules/validateUpdate.ts';
 import type { AwarenessMember, AwarenessRoom } from './AwarenessRoom.ts';
-import { SyncMessage, controlFrame, muxPrefix, permissionDeniedFrame, prefixed, syncFrame } from './frames.ts';
+import { type SharedFrame, SyncMessage, controlFrame, muxPrefix, permissionDeniedFrame, prefixed, syncFrame } from './frames.ts';
 
 /** What every connection of a sync service shares. */
 export interface ConnectionEnv {
@@ -66,9 +67,9 @@ class Subscription implements DocSubscriber, AwarenessMember {
     return !this.conn.multiplexed;
   }
 
-  /** Sends a frame already framed for this connection (registry broadcasts, awareness relays). */
-  send(frame: Uint8Array): void {
-    this.conn.send(frame);
+  /** Sends a frame shared with other connections (registry broadcasts, awareness relays). */
+  send(frame: SharedFrame): void {
+    this.conn.sendShared(frame);
   }
 
   /** Sends a y-websocket frame of this document, adding the name prefix on a multiplexed connection. */
@@ -98,11 +99,16 @@ export class SyncConnection {
   private receivedAt = 0;
   private closed = false;
 
+  /** The only subscription of a single-document connection. */
+  private single: Subscription | null = null;
+
   constructor(
     readonly ws: WebSocket,
     readonly principal: Principal,
     readonly multiplexed: boolean,
     private readonly env: ConnectionEnv,
+    /** The upgraded TCP socket under `ws`, for writing pre-framed broadcasts (see sendShared). */
+    private readonly socket: Duplex | null = null,
   ) {
     this.origin = { kind: 'client', connectionId: this.id, principal };
   }
@@ -146,10 +152,7 @@ export class SyncConnection {
     try {
       if (!isBinary) throw new MalformedFrame('text frame');
       if (this.multiplexed) this.onMuxFrame(data);
-      else {
-        const sub = this.subs.values().next().value;
-        if (sub) this.docFrame(sub, data);
-      }
+      else if (this.single) this.docFrame(this.single, data);
     } catch (err) {
       this.malformed(err);
     }
@@ -157,6 +160,18 @@ export class SyncConnection {
 
   send(frame: Uint8Array): void {
     if (this.ws.readyState === OPEN) this.ws.send(frame);
+  }
+
+  /**
+   * Sends a frame shared by many connections. Its WebSocket framing is built once and written
+   * straight to the socket: the server sends unmasked, uncompressed (perMessageDeflate is off)
+   * frames, and ws's sender writes synchronously, never queueing, so this keeps frame order.
+   */
+  sendShared(frame: SharedFrame): void {
+    if (this.ws.readyState !== OPEN) return;
+    const socket = this.socket;
+    if (socket && socket.writable) socket.write(frame.wsFrame());
+    else this.ws.send(frame.payload);
   }
 
   close(code: number, reason: string): void {
@@ -333,7 +348,15 @@ export class SyncConnection {
   }
 
   private applyUpdate(sub: Subscription, live: LiveDoc, update: Uint8Array): void {
-    const result = this.env.docs.applyClientUpdate(live, update, this.origin, this.receivedAt);
+    let result: ReturnType<DocRegistry['applyClientUpdate']>;
+    try {
+      result = this.env.docs.applyClientUpdate(live, update, this.origin, this.receivedAt);
+    } catch (err) {
+      // Not the client's fault (e.g. the database went away): close with 1011, it retries.
+      this.env.logger.error({ event: 'apply_failed', conn: this.id, doc: sub.name, reason: String(err) });
+      this.close(1011, 'internal-error');
+      return;
+    }
     if (!result.ok) this.sendRejection(sub, result);
   }
 
@@ -353,6 +376,7 @@ export class SyncConnection {
   private open(name: string): Subscription {
     const sub = new Subscription(this, name, this.env);
     this.subs.set(name, sub);
+    if (!this.multiplexed) this.single = sub;
     this.env.docs.subscribe(name, sub).then(
       (live) => {
         if (sub.disposed) {
@@ -375,6 +399,7 @@ export class SyncConnection {
     sub.disposed = true;
     sub.pending.length = 0;
     if (this.subs.get(sub.name) === sub) this.subs.delete(sub.name);
+    if (this.single === sub) this.single = null;
     this.env.leaveRoom(sub.room, sub);
     if (sub.live) this.env.docs.unsubscribe(sub.live, sub);
     sub.live = null;

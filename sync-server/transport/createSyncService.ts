@@ -132,7 +132,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
   }, limits.heartbeatMs);
   heartbeat.unref();
 
-  function onConnection(ws: WebSocket, principal: Principal | null, docName: string | null): void {
+  function onConnection(ws: WebSocket, socket: Duplex, principal: Principal | null, docName: string | null): void {
     // SIZE1: ws closes an oversized frame with 1009 before buffering it; we answer with ours.
     const wsClose = ws.close.bind(ws);
     ws.close = (code?: number, reason?: string | Buffer) =>
@@ -149,7 +149,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
       ws.close(CloseCode.unauthorized.code, CloseCode.unauthorized.reason);
       return;
     }
-    const conn = new SyncConnection(ws, principal, docName === null, env);
+    const conn = new SyncConnection(ws, principal, docName === null, env, socket);
     connections.add(conn);
     metrics.connections.inc();
     ws.on('message', (data: Buffer, isBinary: boolean) => conn.onMessage(data, isBinary));
@@ -196,7 +196,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
       logger.error({ event: 'authenticate_failed', reason: String(err) });
     }
     socket.on('error', () => {});
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, principal, docName));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, principal, docName));
     return true;
   }
 

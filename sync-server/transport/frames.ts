@@ -81,3 +81,36 @@ export function muxPrefix(docName: string): Uint8Array {
   encoding.writeVarString(enc, docName);
   return encoding.toUint8Array(enc);
 }
+
+/**
+ * A frame sent to many connections (a broadcast update, an awareness relay): encoded once, and
+ * also framed once as an unmasked binary WebSocket frame (RFC 6455 §5.2) that connections can
+ * write straight to their socket.
+ */
+export class SharedFrame {
+  private framed: Buffer | null = null;
+
+  constructor(readonly payload: Uint8Array) {}
+
+  /** FIN + binary opcode, 7/16/64-bit length, payload: built on first use. */
+  wsFrame(): Buffer {
+    if (this.framed) return this.framed;
+    const len = this.payload.byteLength;
+    const head = len < 126 ? 2 : len < 0x10000 ? 4 : 10;
+    const out = Buffer.allocUnsafe(head + len);
+    out[0] = 0x82;
+    if (len < 126) {
+      out[1] = len;
+    } else if (len < 0x10000) {
+      out[1] = 126;
+      out.writeUInt16BE(len, 2);
+    } else {
+      out[1] = 127;
+      out.writeUInt32BE(Math.floor(len / 0x100000000), 2);
+      out.writeUInt32BE(len >>> 0, 6);
+    }
+    out.set(this.payload, head);
+    this.framed = out;
+    return out;
+  }
+}

@@ -7,7 +7,7 @@
  * Knobs (environment): BENCH_ONLY=baseline,ours,browser (parts to run), BENCH_WORKERS=n
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
- * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -5; 0 leaves it),
+ * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
  * BENCH_PROFILE=1 (run our server under --cpu-prof and print where its time
  * went; implies BENCH_KEEP).
  */
@@ -248,7 +248,7 @@ function printProfile(dir: string): void {
  * otherwise.
  */
 function raisePriority(): string {
-  const nice = Number(process.env.BENCH_NICE ?? -5);
+  const nice = Number(process.env.BENCH_NICE ?? -10);
   if (!Number.isFinite(nice) || nice === 0) return 'nice 0';
   try {
     setPriority(0, nice);

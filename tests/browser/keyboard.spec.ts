@@ -11,6 +11,8 @@ async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Ta
 }
 
 test('sign in, pick a conversation, reply and write a note with the keyboard only', async ({ page }) => {
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
   const first = await socketVisitor(unique('Keys Kim'));
   await first.say('Can you hear me?');
   const newest = await socketVisitor(unique('Keys Kai'));
@@ -60,6 +62,7 @@ test('sign in, pick a conversation, reply and write a note with the keyboard onl
     await page.keyboard.type('Customer checks in a lot, keep it short');
     await page.keyboard.press('Enter');
     await expect(entry(page, first.name, 'keep it short')).toContainText('Internal note');
+    expect(errors, 'uncaught errors in the page').toEqual([]);
   } finally {
     await Promise.all([first.close(), newest.close()]);
   }

@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { AGENTS, DEMO_PASSWORD, row } from '../helpers/browserActors.ts';
 
 test('a wrong password shows an alert; the right one opens the inbox with the seeded conversations', async ({ page }) => {
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin$/);
 
@@ -28,4 +30,5 @@ test('a wrong password shows an alert; the right one opens the inbox with the se
   await expect(row(page, 'Maya Thompson')).toHaveAccessibleName(/, Webchat, resolved, assigned to Dana Reyes, /);
   await search.fill('Olivia');
   await expect(row(page, 'Olivia Brown')).toHaveAccessibleName(/, Webchat, open, unassigned, .*forest green\?$/);
+  expect(errors, 'uncaught errors in the page').toEqual([]);
 });

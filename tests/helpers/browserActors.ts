@@ -45,7 +45,7 @@ export async function signIn(page: Page, who: AgentKey): Promise<void> {
 
 /** A new browser context (a separate device) signed in as the agent, with the inbox online. */
 export async function openAgent(browser: Browser, who: AgentKey): Promise<Agent> {
-  const context = await browser.newContext({ baseURL });
+  const context = await newContext(browser);
   const page = await context.newPage();
   await signIn(page, who);
   await expect(connection(page)).toHaveText(/Online/);
@@ -113,12 +113,13 @@ export interface Visitor {
  * anonymous "Visitor XXXX" itself.
  */
 export async function openVisitor(browser: Browser, name?: string): Promise<Visitor> {
-  const context = await browser.newContext({ baseURL });
+  const context = await newContext(browser);
   if (name) {
     const response = await context.request.post('/webchat/visitors', { data: { workspaceId: 'demo', name } });
     expect(response.ok()).toBe(true);
     const identity = (await response.json()) as { visitorId: string; token: string };
     await context.addInitScript((value) => {
+      if (location.pathname !== '/demo/') return; // only the shop page (not blank or opaque documents)
       if (!localStorage.getItem('switchboard-webchat:demo')) localStorage.setItem('switchboard-webchat:demo', value);
     }, JSON.stringify({ visitorId: identity.visitorId, token: identity.token }));
   }
@@ -139,8 +140,22 @@ export async function visitorSays(visitor: Visitor, text: string): Promise<void>
   await expect(bubble).not.toContainText('Sending…');
 }
 
+const uncaught = new WeakMap<BrowserContext, string[]>();
+
+/** A fresh context (a separate device) that remembers uncaught page errors. */
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL });
+  const errors: string[] = [];
+  uncaught.set(context, errors);
+  context.on('weberror', (e) => errors.push(String(e.error().stack ?? e.error().message)));
+  return context;
+}
+
+/** Closes the actors' contexts, then fails if any of their pages threw an uncaught error. */
 export async function closeAll(...actors: Array<{ context: BrowserContext } | undefined>): Promise<void> {
   await Promise.all(actors.map((a) => a?.context.close()));
+  const errors = actors.flatMap((a) => (a ? (uncaught.get(a.context) ?? []) : []));
+  expect(errors, 'uncaught errors in the pages').toEqual([]);
 }
 
 // ---- visitors without a browser ------------------------------------------------------------

@@ -5,6 +5,7 @@ import { LocalFanout } from '../../sync-server/fanout/LocalFanout.ts';
 import { silentLogger } from '../../sync-server/ops/log.ts';
 import { createMetrics, type Metrics } from '../../sync-server/ops/metrics.ts';
 import { ClientIdRegistry } from '../../sync-server/rules/ClientIdRegistry.ts';
+import type { SharedFrame } from '../../sync-server/transport/frames.ts';
 import type { DocStore } from '../../sync-server/storage/DocStore.ts';
 import { openDatabase } from '../../sync-server/storage/openDatabase.ts';
 import { SqliteDocStore } from '../../sync-server/storage/SqliteDocStore.ts';
@@ -16,14 +17,15 @@ export function principal(over: Partial<Principal> = {}): Principal {
 
 /** A subscriber that records the frames it gets. */
 export class RecordingSubscriber implements DocSubscriber {
+  /** Payloads received (the same object when shared with other subscribers). */
   readonly frames: Uint8Array[] = [];
   evictions = 0;
   constructor(
     readonly connectionId: string,
     readonly multiplexed = false,
   ) {}
-  send(frame: Uint8Array): void {
-    this.frames.push(frame);
+  send(frame: SharedFrame): void {
+    this.frames.push(frame.payload);
   }
   evicted(): void {
     this.evictions++;
