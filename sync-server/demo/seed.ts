@@ -143,8 +143,9 @@ export async function seedDemo(deps: {
       createdAt: start,
     });
     webchat.createOfflineVisitor(DEMO_WORKSPACE.id, c.contact, meta.id, contactId);
-    if (c.assignee) await conversations.assign(DEMO_WORKSPACE.id, meta.id, ids[c.assignee], at(1));
     for (const [i, line] of c.lines.entries()) {
+      // The assignment lands in the history right after the contact's first message.
+      if (i === 1 && c.assignee) await conversations.assign(DEMO_WORKSPACE.id, meta.id, ids[c.assignee], at(c.lines[0]?.min ?? 0));
       if (line.from === 'contact') {
         await conversations.appendContactMessage({ workspaceId: DEMO_WORKSPACE.id, conversationId: meta.id, key: `demo-seed:${meta.id}:${i}`, text: line.text, at: at(line.min) });
       } else {
@@ -157,6 +158,7 @@ export async function seedDemo(deps: {
         });
       }
     }
+    if (c.lines.length < 2 && c.assignee) await conversations.assign(DEMO_WORKSPACE.id, meta.id, ids[c.assignee], at(c.lines[0]?.min ?? 0));
     if (c.resolvedBy) {
       const last = c.lines.at(-1)?.min ?? 0;
       await conversations.setStatus(DEMO_WORKSPACE.id, meta.id, 'resolved', names[c.resolvedBy], at(last + 2));
