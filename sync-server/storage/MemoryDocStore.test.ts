@@ -1,4 +1,4 @@
 import { docStoreContract } from './docStoreContract.ts';
 import { MemoryDocStore } from './MemoryDocStore.ts';
 
-docStoreContract('MemoryDocStore', async () => ({ store: new MemoryDocStore(), teardown: async () => {} }));
+docStoreContract('MemoryDocStore', async () => ({ store: new MemoryDocStore(), teardown: async () => {} }), { durable: false });

@@ -23,7 +23,7 @@ docStoreContract('SqliteDocStore', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}, { durable: true });
 
 describe('openDatabase', () => {
   it('opens the data directory in WAL mode with synchronous=NORMAL', () => {
