@@ -10,6 +10,10 @@ export interface ServerConfig {
   /** Base URL printed and used in links (e.g. behind a proxy); defaults to http://<host>:<port>. */
   publicBaseUrl: string | null;
   logLevel: string;
+  /** JSON file with the provider channels' accounts (docs/channels.md), or null. */
+  channelsFile: string | null;
+  /** With --demo: WhatsApp and SMS customers write in through the simulators on first seeding. */
+  demoChannels: boolean;
 }
 
 export const DEFAULT_PORT = 3210;
@@ -26,6 +30,8 @@ Options:
   --data-dir <path>    where the database lives (env SWITCHBOARD_DATA_DIR, default ${DEFAULT_DATA_DIR})
   --demo               seed the demo workspace (once) and print its sign-in details
   --public-url <url>   base URL to print and link to (env SWITCHBOARD_PUBLIC_URL)
+  --demo-channels      with --demo: seed WhatsApp and SMS conversations through the simulators
+  --channels <file>    provider channel accounts, JSON (env SWITCHBOARD_CHANNELS; docs/channels.md)
   --log-level <level>  pino level: fatal, error, warn, info, debug (env LOG_LEVEL, default info)
   -h, --help           show this help
 `;
@@ -54,6 +60,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
         demo: { type: 'boolean' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        channels: { type: 'string' },
+        'demo-channels': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -77,6 +85,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       demo: values.demo === true,
       publicBaseUrl: publicBaseUrl?.replace(/\/+$/, '') ?? null,
       logLevel: (values['log-level'] as string | undefined) ?? env.LOG_LEVEL ?? 'info',
+      demoChannels: values['demo-channels'] === true || env.SWITCHBOARD_DEMO_CHANNELS === '1',
+      channelsFile: ((values.channels as string | undefined) ?? env.SWITCHBOARD_CHANNELS) ? resolve((values.channels as string | undefined) ?? env.SWITCHBOARD_CHANNELS ?? '') : null,
     },
   };
 }

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { Directory } from './auth/Directory.ts';
+import { type Channels, createChannels } from './channels/createChannels.ts';
+import { type ChannelConfigInput, parseChannelConfig } from './channels/channelConfig.ts';
+import { type RunningSimulators, simulatorChannelConfig, startSimulators } from './simulators/startSimulators.ts';
 import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
 import { ConversationService } from './conversations/ConversationService.ts';
 import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/seed.ts';
@@ -32,6 +35,17 @@ export interface CreateServerOptions {
   staticDir?: string;
   /** Default: a new registry with Node's default metrics. */
   metrics?: Metrics;
+  /** Provider channels (WhatsApp, SMS): accounts per workspace, docs/channels.md. */
+  channels?: ChannelConfigInput;
+  /** HTTP client of the provider channels (tests). */
+  channelFetch?: typeof fetch;
+  /**
+   * Run the WhatsApp and Twilio simulators in-process and point the demo workspace at them.
+   * Default: with `demo` when no `channels` are given.
+   */
+  simulators?: boolean;
+  /** With the simulators: customers write on WhatsApp and SMS when the demo is first seeded. */
+  demoChannels?: boolean;
 }
 
 export interface DemoInfo {
@@ -56,6 +70,9 @@ export interface SwitchboardServer {
   directory: Directory;
   conversations: ConversationService;
   webchat: WebchatGateway;
+  channels: Channels;
+  /** The in-process provider simulators (demo), or null. */
+  simulators: RunningSimulators | null;
   metrics: Metrics;
   /** Open websockets: sync (agents) and webchat (visitors). */
   connections(): { sync: number; webchat: number };
@@ -85,6 +102,15 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   const host = options.host ?? '0.0.0.0';
   const dataDir = options.dataDir === ':memory:' ? ':memory:' : resolve(options.dataDir);
   const metrics = options.metrics ?? createMetrics();
+  const simulators =
+    (options.simulators ?? (options.demo === true && options.channels === undefined))
+      ? await startSimulators({ switchboardUrl: 'http://127.0.0.1:1', statusMode: 'auto', stepMs: 1200 })
+      : null;
+  const channelConfig = parseChannelConfig(simulators ? simulatorChannelConfig(DEMO_WORKSPACE.id, simulators.url) : (options.channels ?? {}));
+  if (!channelConfig.ok) {
+    await simulators?.close();
+    throw new Error(channelConfig.message);
+  }
   const db = openDatabase(dataDir);
   const store = new SqliteDocStore(db);
   const fanout = new LocalFanout();
@@ -108,11 +134,20 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   });
   const webchat = new WebchatGateway({ db, docs, conversations, directory, logger });
   conversations.registerChannel(webchat);
+  let serverUrl = '';
+  const channels = createChannels({
+    config: channelConfig.config,
+    db,
+    conversations,
+    logger,
+    serverUrl: () => serverUrl,
+    ...(options.channelFetch ? { fetch: options.channelFetch } : {}),
+  });
   conversations.start();
 
   let demo: DemoInfo | null = null;
   if (options.demo) {
-    const { seeded } = await seedDemo({ directory, conversations, webchat, logger });
+    const { seeded } = await seedDemo({ directory, conversations, webchat, logger, docs });
     await conversations.idle();
     demo = {
       seeded,
@@ -125,7 +160,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   // The admin CLI may have changed the directory while the server was down.
   await docSync.syncAll();
 
-  const app = createHttpApp({ directory, metrics, logger, staticDir: options.staticDir ?? DEFAULT_STATIC_DIR, sync, webchat });
+  const app = createHttpApp({ directory, metrics, logger, staticDir: options.staticDir ?? DEFAULT_STATIC_DIR, sync, webchat, extraRoutes: [(router) => channels.routes(router)] });
   const server = createHttpServer(app.handleRequest);
   server.on('upgrade', app.handleUpgrade);
   server.on('clientError', (_err, socket) => {
@@ -136,6 +171,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   try {
     address = await listen(server, options.port, host);
   } catch (err) {
+    await simulators?.close();
     await webchat.close();
     await conversations.close();
     await sync.close();
@@ -145,6 +181,12 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   }
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = options.publicBaseUrl?.replace(/\/+$/, '') ?? `http://${shownHost}:${address.port}`;
+  // In-process simulators call (and sign for) the loopback address; others the public URL.
+  serverUrl = simulators ? `http://${host.includes(':') ? '[::1]' : '127.0.0.1'}:${address.port}` : url;
+  if (simulators) {
+    simulators.setSwitchboardUrl(serverUrl);
+    if (demo?.seeded && options.demoChannels) await seedDemoChannels(simulators, logger);
+  }
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -152,6 +194,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       const started = performance.now();
       logger.info({ event: 'server_stopping' });
       app.setShuttingDown();
+      await simulators?.close();
       const serverClosed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       await webchat.close();
@@ -180,8 +223,23 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     directory,
     conversations,
     webchat,
+    channels,
+    simulators,
     metrics,
     connections: () => ({ sync: sync.connectionCount(), webchat: webchat.connectionCount() }),
     close,
   };
+}
+
+/** Customers who write on WhatsApp and SMS when the demo is first seeded, through the simulators. */
+async function seedDemoChannels(sims: RunningSimulators, logger: Logger): Promise<void> {
+  sims.whatsapp.addCustomer('16505551234', 'Ana Pérez');
+  sims.whatsapp.addCustomer('447700900123', 'Oliver Grant', { readReceipts: false });
+  sims.twilio.addCustomer('+14155550100');
+  const results = await Promise.all([
+    sims.whatsapp.customerSends('16505551234', 'Hi, my order #10511 has not arrived yet. Can you check?'),
+    sims.whatsapp.customerSends('447700900123', 'Do you ship the Summit tent to the UK?'),
+    sims.twilio.customerSends('+14155550100', 'Hi, is the Trailhead 40L back in stock?'),
+  ]);
+  logger.info({ event: 'demo_channels_seeded', statuses: results });
 }

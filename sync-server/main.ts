@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { USAGE, resolveConfig } from './config.ts';
+import { loadChannelConfig } from './channels/channelConfig.ts';
 import { type SwitchboardServer, createServer } from './createServer.ts';
 import { createLogger } from './ops/log.ts';
 
@@ -16,6 +17,7 @@ function banner(server: SwitchboardServer, appBuilt: boolean): string {
   lines.push(`  App            ${server.url}/`);
   if (server.demo) lines.push(`  Demo website   ${server.url}/demo/   (a shop page with the webchat widget)`);
   lines.push(`  Data           ${server.dataDir}`);
+  if (server.simulators) lines.push(`  Simulators     ${server.simulators.url}   (WhatsApp Cloud API and Twilio, in-process; docs/channels.md)`);
   lines.push(`  Health         ${server.url}/healthz   Metrics ${server.url}/metrics`);
   if (server.demo) {
     lines.push('', `  Demo workspace "${server.demo.workspaceName}"${server.demo.seeded ? ' (just created)' : ''}; password for everyone: ${server.demo.password}`);
@@ -40,6 +42,12 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   const logger = createLogger({ level: config.logLevel });
+  const channels = config.channelsFile ? loadChannelConfig(config.channelsFile) : null;
+  if (channels && !channels.ok) {
+    process.stderr.write(`error: ${channels.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let server: SwitchboardServer;
   try {
     server = await createServer({
@@ -49,6 +57,8 @@ async function main(): Promise<void> {
       logger,
       demo: config.demo,
       publicBaseUrl: config.publicBaseUrl,
+      ...(channels?.ok ? { channels: channels.config } : {}),
+      demoChannels: config.demoChannels,
     });
   } catch (err) {
     const code = (err as { code?: string }).code;

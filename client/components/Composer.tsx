@@ -1,9 +1,18 @@
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import type * as Y from 'yjs';
 import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
+import type { CannedResponse, QuickReply } from '../../shared/schema/settings.ts';
+import { renderRichPlain, renderRichWhatsApp } from '../../shared/templates/renderRich.ts';
+import { hasVariables, renderTemplate } from '../../shared/templates/renderTemplate.ts';
+import type { TemplateContext } from '../../shared/templates/templateVariables.ts';
 import { bindTextareaToYText } from '../lib/bindTextareaToYText.ts';
-import { SendIcon } from './icons.tsx';
+import { caretPosition, slashQuery } from '../lib/caretPosition.ts';
+import { fuzzyRank, type RankField } from '../lib/fuzzyRank.ts';
+import { CannedResponseDialog } from './CannedResponseDialog.tsx';
+import { BookmarkIcon, SendIcon } from './icons.tsx';
+import { optionId, QuickReplyMenu } from './QuickReplyMenu.tsx';
+import { TemplatePreview } from './TemplatePreview.tsx';
 
 export type ComposerMode = 'message' | 'note';
 
@@ -19,6 +28,28 @@ export interface ComposerProps {
   onTyping: (typing: boolean) => void;
   /** Other agents typing in this conversation. */
   othersTyping: string[];
+  /** Quick replies and canned responses of the workspace, and what their variables read. */
+  library?: ComposerLibrary;
+}
+
+export interface ComposerLibrary {
+  quickReplies: () => readonly QuickReply[];
+  quickReplyFields: (reply: QuickReply) => readonly RankField[];
+  cannedResponses: () => readonly CannedResponse[];
+  cannedFields: (response: CannedResponse) => readonly RankField[];
+  /** The conversation's contact profile, the agent, the conversation: what variables read. */
+  context: () => TemplateContext;
+}
+
+/**
+ * What a reply becomes when sent: variables filled in from the contact's profile (resolved at
+ * send time); text with a canned response's rich format is rendered as the channel's own
+ * formatting or plain text. Internal notes are sent as typed.
+ */
+export function finalText(text: string, mode: ComposerMode, rich: boolean, channel: Channel | undefined, context: TemplateContext): string {
+  if (mode !== 'message') return text;
+  if (rich) return channel === 'whatsapp' ? renderRichWhatsApp(text, context) : renderRichPlain(text, context);
+  return hasVariables(text) ? renderTemplate(text, context).text : text;
 }
 
 const TYPING_IDLE_MS = 3000;
@@ -34,8 +65,75 @@ export function Composer(props: ComposerProps) {
   const [empty, setEmpty] = createSignal(true);
   const [error, setError] = createSignal<string | null>(null);
   let typingTimer: ReturnType<typeof setTimeout> | null = null;
+  const [value, setValue] = createSignal('');
+  /** A canned response was inserted: its rich format is rendered at send. */
+  const [rich, setRich] = createSignal(false);
+  const [menu, setMenu] = createSignal<{ start: number; query: string; left: number; top: number } | null>(null);
+  const [active, setActive] = createSignal(0);
+  const [cannedOpen, setCannedOpen] = createSignal(false);
+  let dismissedAt: number | null = null;
+  const menuId = () => `quick-replies-${props.conversationId}`;
+  const context = () => props.library?.context() ?? {};
 
-  const refreshEmpty = () => setEmpty(!textarea || textarea.value.trim().length === 0);
+  const refreshEmpty = () => {
+    setEmpty(!textarea || textarea.value.trim().length === 0);
+    setValue(textarea?.value ?? '');
+    if (!textarea?.value) setRich(false);
+  };
+
+  const matches = createMemo(() => {
+    const m = menu();
+    const lib = props.library;
+    if (!m || !lib) return [];
+    return fuzzyRank(lib.quickReplies(), m.query, lib.quickReplyFields, 50);
+  });
+
+  /** Opens, updates or closes the `/` menu from the text before the caret. */
+  const updateMenu = () => {
+    if (!textarea || !props.library) return;
+    const caret = textarea.selectionStart;
+    const found = textarea.selectionEnd === caret ? slashQuery(textarea.value, caret) : null;
+    if (!found || found.start === dismissedAt) {
+      if (!found) dismissedAt = null;
+      setMenu(null);
+      return;
+    }
+    const previous = menu();
+    const at = caretPosition(textarea, found.start);
+    const left = Math.max(0, Math.min(at.left, textarea.clientWidth - 340));
+    setMenu({ ...found, left, top: at.top + textarea.offsetTop });
+    if (!previous || previous.query !== found.query) setActive(0);
+  };
+  const closeMenu = () => {
+    const m = menu();
+    if (m) dismissedAt = m.start;
+    setMenu(null);
+  };
+
+  /** Replaces `start`..caret (or the selection) with `text`, as typing would. */
+  const insertText = (text: string, start?: number) => {
+    if (!textarea) return;
+    const from = start ?? textarea.selectionStart;
+    textarea.focus();
+    textarea.setRangeText(text, from, textarea.selectionEnd, 'end');
+    textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const pickReply = (reply: QuickReply) => {
+    const m = menu();
+    setMenu(null);
+    dismissedAt = null;
+    insertText(reply.text, m?.start);
+  };
+  const pickCanned = (response: CannedResponse) => {
+    setCannedOpen(false);
+    setRich(true);
+    insertText(response.body);
+  };
+
+  const preview = createMemo(() => {
+    if (mode() !== 'message' || !props.library || !hasVariables(value())) return null;
+    return renderTemplate(value(), context());
+  });
 
   createEffect(() => {
     const draft = props.draft;
@@ -67,12 +165,19 @@ export function Composer(props: ComposerProps) {
     if (!textarea || props.disabled) return;
     const text = textarea.value;
     if (!text.trim()) return;
-    if (text.length > MAX_TEXT_LENGTH) {
+    const outgoing = finalText(text, mode(), rich(), props.channel, context());
+    if (!outgoing.trim()) {
+      setError('This reply is empty once its variables are filled in.');
+      return;
+    }
+    if (outgoing.length > MAX_TEXT_LENGTH) {
       setError(`Messages are limited to ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters.`);
       return;
     }
-    if (!props.onSend(mode(), text)) return;
+    if (!props.onSend(mode(), outgoing)) return;
     setError(null);
+    setRich(false);
+    setMenu(null);
     const draft = props.draft;
     draft.doc?.transact(() => draft.delete(0, draft.length));
     textarea.value = '';
@@ -118,10 +223,14 @@ export function Composer(props: ComposerProps) {
           maxLength={MAX_TEXT_LENGTH}
           aria-label={`Reply to ${props.contactName}`}
           aria-describedby={`${hintId()}`}
+          aria-autocomplete={props.library ? 'list' : undefined}
+          aria-controls={menu() ? menuId() : undefined}
+          aria-activedescendant={menu() && matches().length > 0 ? optionId(menuId(), active()) : undefined}
           placeholder={mode() === 'note' ? 'Write an internal note — only your team sees it' : `Reply to ${props.contactName}`}
           disabled={props.disabled}
           onInput={() => {
             refreshEmpty();
+            updateMenu();
             setError(null);
             if (!empty()) {
               props.onTyping(true);
@@ -129,18 +238,86 @@ export function Composer(props: ComposerProps) {
               typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
             } else stopTyping();
           }}
-          onBlur={stopTyping}
+          onBlur={() => {
+            stopTyping();
+            setMenu(null);
+          }}
+          onClick={updateMenu}
+          onKeyUp={(event) => {
+            if (event.key === 'ArrowLeft' || event.key === 'ArrowRight' || event.key === 'Home' || event.key === 'End') updateMenu();
+          }}
           onKeyDown={(event) => {
+            if (menu()) {
+              const count = matches().length;
+              if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+                event.preventDefault();
+                if (count) setActive((i) => (i + (event.key === 'ArrowDown' ? 1 : count - 1)) % count);
+                return;
+              }
+              if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && !event.isComposing) {
+                const reply = matches()[active()];
+                if (reply) {
+                  event.preventDefault();
+                  pickReply(reply);
+                  return;
+                }
+              }
+              if (event.key === 'Escape') {
+                event.preventDefault();
+                event.stopPropagation();
+                closeMenu();
+                return;
+              }
+            }
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
               event.preventDefault();
               send();
             }
           }}
         />
+        <Show when={menu()}>
+          {(m) => (
+            <QuickReplyMenu
+              id={menuId()}
+              items={matches()}
+              active={active()}
+              query={m().query}
+              position={{ left: m().left, top: m().top }}
+              preview={(reply) => renderTemplate(reply.text, context())}
+              onPick={pickReply}
+              onHover={setActive}
+            />
+          )}
+        </Show>
+        <Show when={preview()}>
+          {(p) => (
+            <div class="composer__preview" aria-label="Preview: what the contact will receive" role="region">
+              <span class="composer__preview-label">
+                {p().empty.length > 0 ? `Preview: ${p().empty.length} ${p().empty.length === 1 ? 'variable is' : 'variables are'} empty for this contact` : 'Preview: what the contact will receive'}
+              </span>
+              <p class="composer__preview-text">
+                <TemplatePreview segments={p().segments} />
+              </p>
+            </div>
+          )}
+        </Show>
         <div class="composer__bar">
+          <Show when={props.library}>
+            <button
+              type="button"
+              class="icon-button composer__canned"
+              aria-label="Canned responses"
+              title="Canned responses"
+              aria-haspopup="dialog"
+              disabled={props.disabled}
+              onClick={() => setCannedOpen(true)}
+            >
+              <BookmarkIcon />
+            </button>
+          </Show>
           <p id={hintId()} class="composer__hint">
             {mode() === 'note' ? 'Internal note: only agents see it. ' : ''}
-            Enter to send, Shift+Enter for a new line.
+            Enter to send, Shift+Enter for a new line{props.library ? ', / for quick replies' : ''}.
             <Show when={hint() && mode() === 'message'}> {hint()}.</Show>
           </p>
           <button type="submit" class="button button--primary composer__send" disabled={props.disabled || empty()}>
@@ -149,6 +326,20 @@ export function Composer(props: ComposerProps) {
           </button>
         </div>
       </div>
+      <Show when={cannedOpen() && props.library}>
+        {(lib) => (
+          <CannedResponseDialog
+            responses={lib().cannedResponses()}
+            fields={lib().cannedFields}
+            context={context()}
+            onPick={pickCanned}
+            onClose={() => {
+              setCannedOpen(false);
+              textarea?.focus();
+            }}
+          />
+        )}
+      </Show>
       <Show when={error()}>
         <p class="composer__error" role="alert">
           {error()}

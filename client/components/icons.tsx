@@ -117,3 +117,9 @@ const CHANNEL_PATHS: Record<Channel, () => JSX.Element> = {
 export const ChannelIcon = (p: IconProps & { channel: Channel }) => (
   <Svg {...p}>{(CHANNEL_PATHS[p.channel] ?? CHANNEL_PATHS.webchat)()}</Svg>
 );
+
+export const BookmarkIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M6 3h12v18l-6-4-6 4z" />
+  </Svg>
+);

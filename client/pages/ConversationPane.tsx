@@ -1,5 +1,6 @@
 import { createEffect, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
-import type { ConversationStatus } from '../../shared/schema/conversation.ts';
+import type { Contact, ConversationStatus } from '../../shared/schema/conversation.ts';
+import type { TemplateContact, TemplateContext } from '../../shared/templates/templateVariables.ts';
 import { Composer } from '../components/Composer.tsx';
 import { MessageList } from '../components/MessageList.tsx';
 import { ThreadHeader } from '../components/ThreadHeader.tsx';
@@ -43,6 +44,17 @@ export function ConversationPane(props: { id: string }) {
     doc.on('update', reindex);
     onCleanup(() => doc.off('update', reindex));
   });
+
+  // What quick-reply and canned-response variables read (resolved when the reply is sent).
+  const templateContext = (): TemplateContext => {
+    const contact = conv.meta.contact as (Contact & Partial<TemplateContact>) | undefined;
+    return {
+      contact: contact ? { ...contact } : { name: summary()?.contactName },
+      agent: { name: w.memberName(me) ?? w.session.agent.name, email: w.session.agent.email },
+      conversation: { id, channel: channel() },
+      workspace: { name: w.workspaceName() },
+    };
+  };
 
   const offline = () => {
     const s = w.connection().status;
@@ -104,6 +116,13 @@ export function ConversationPane(props: { id: string }) {
           onSend={(mode, text) => conv.send(mode, text).ok}
           onTyping={(typing) => presence.setTyping(typing)}
           othersTyping={presence.peers().filter((p) => p.typing).map((p) => p.name)}
+          library={{
+            quickReplies: w.library.quickReplies,
+            quickReplyFields: w.library.quickReplyFields,
+            cannedResponses: w.library.cannedResponses,
+            cannedFields: w.library.cannedFields,
+            context: templateContext,
+          }}
         />
       </Show>
     </section>

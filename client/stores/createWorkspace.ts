@@ -9,6 +9,7 @@ import type { ConnectionState, SyncClient } from '../sync/SyncClient.ts';
 import { type AgentStateStore, createAgentState } from './createAgentState.ts';
 import { createBackgroundSync } from './createBackgroundSync.ts';
 import { createInbox, type InboxStore } from './createInbox.ts';
+import { createLibrary, type LibraryStore } from './createLibrary.ts';
 import { createNow } from './createNow.ts';
 import { createSearch, type SearchStore } from './createSearch.ts';
 import { createWorkspaceIndex, type WorkspaceIndexStore } from './createWorkspaceIndex.ts';
@@ -24,6 +25,8 @@ export interface Workspace {
   index: WorkspaceIndexStore;
   agent: AgentStateStore;
   settings: Record<string, unknown>;
+  /** Quick replies and canned responses (settings document). */
+  library: LibraryStore;
   search: SearchStore;
   inbox: InboxStore;
   now: Accessor<number>;
@@ -48,6 +51,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
   const settingsHandle = client.retain(settingsDoc(ws));
   onCleanup(() => settingsHandle.release());
   const settings = createYMapStore<unknown>(() => settingsHandle.doc().getMap(SETTINGS_ROOTS.workspace));
+  const library = createLibrary(settingsHandle, session.agent.role);
   const search = createSearch({ db: sync.db, conversations: index.conversations });
   const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches });
   createBackgroundSync({ client, workspaceId: ws, index, search });
@@ -61,6 +65,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     index,
     agent,
     settings,
+    library,
     search,
     inbox,
     now,

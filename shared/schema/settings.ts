@@ -1,6 +1,82 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../ids.ts';
+import { validateTemplate } from '../templates/validateTemplate.ts';
+
 /**
- * Root types of the workspace settings document (`<ws>/settings`), written by admins and leads.
+ * Root types of the workspace settings document (`<ws>/settings`), written by admins and leads
+ * (SET1); quick replies and canned responses are validated on save (SET2). Values are plain JSON,
+ * each replaced whole on change.
  *
- *   workspace  Y.Map  name and other plain settings (plain JSON values)
+ *   workspace        Y.Map                    name and other plain settings
+ *   quickReplies     Y.Map<QuickReply>        id → one quick reply (key = value.id)
+ *   cannedResponses  Y.Map<CannedResponse>    id → one canned response (key = value.id)
+ *   usage            Y.Map<UsageCount>        quick reply / canned response id → how often it was
+ *                                              sent; written only by the server (SET3)
  */
-export const SETTINGS_ROOTS = { workspace: 'workspace' } as const;
+export const SETTINGS_ROOTS = {
+  workspace: 'workspace',
+  quickReplies: 'quickReplies',
+  cannedResponses: 'cannedResponses',
+  usage: 'usage',
+} as const;
+
+export const MAX_QUICK_REPLY_TEXT = 2_000;
+export const MAX_CANNED_BODY = 10_000;
+/** A workspace keeps at most this many of each (the menu stays instant at this size). */
+export const MAX_LIBRARY_SIZE = 5_000;
+
+/** A template field: within `max` characters, well-formed and using only known variables. */
+const template = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .superRefine((source, ctx) => {
+      for (const problem of validateTemplate(source)) {
+        ctx.addIssue({ code: 'custom', message: problem.message, params: { start: problem.start, end: problem.end, problem: problem.code } });
+      }
+    });
+
+const name = z.string().trim().min(1).max(100);
+const category = z.string().trim().max(60);
+/** Position in the list (ascending); ties are broken by name. */
+const order = z.number().finite();
+
+export const QuickReplySchema = z
+  .object({
+    id: z.string().regex(ID_PATTERN),
+    name,
+    /** Typed after `/` to find it fast, e.g. `thanks`; may be empty. */
+    shortcut: z.string().max(32).regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"'),
+    category,
+    text: template(MAX_QUICK_REPLY_TEXT),
+    order,
+  })
+  .strict();
+export type QuickReply = z.infer<typeof QuickReplySchema>;
+
+export const CannedResponseSchema = z
+  .object({
+    id: z.string().regex(ID_PATTERN),
+    title: name,
+    category,
+    /** The rich format of shared/templates/richText.ts, with variables. */
+    body: template(MAX_CANNED_BODY),
+    order,
+  })
+  .strict();
+export type CannedResponse = z.infer<typeof CannedResponseSchema>;
+
+/** Times sent, in total and per agent (server-counted, SET3). */
+export interface UsageCount {
+  total: number;
+  byAgent: Record<string, number>;
+  lastUsedAt: number;
+}
+
+/** The first problem of an invalid value, with the path, for a refusal or an editor message. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid value';
+  return `${issue.path.join('.') || 'value'}: ${issue.message}`;
+}

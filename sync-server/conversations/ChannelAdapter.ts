@@ -14,12 +14,14 @@ export interface DeliveryTarget {
  * What came of handing a message to a channel. The receipt is written forward-only
  * (shared/schema/delivery.ts); later changes (delivered, read, a bounce) arrive through
  * `ConversationService.setReceipt`.
+ *   queued                    handed over, but the provider has not sent it yet (its own
+ *                             status callbacks move it on); the receipt stays absent (= queued)
  *   sent / delivered / read   the furthest state reached now
  *   failed                    permanent: the receipt says why, no retry
  *   retry                     temporary (provider down): try again later with backoff
  */
 export type DeliveryOutcome =
-  | { status: 'sent' | 'delivered' | 'read' }
+  | { status: 'queued' | 'sent' | 'delivered' | 'read' }
   | { status: 'failed'; code: string; reason: string }
   | { status: 'retry'; reason: string };
 

@@ -3,6 +3,9 @@ import type { Role } from '../../shared/schema/roles.ts';
 import type { DeliveryState } from '../../shared/schema/delivery.ts';
 import type { Directory } from '../auth/Directory.ts';
 import type { ConversationService } from '../conversations/ConversationService.ts';
+import type { DocHost } from '../docs/DocHost.ts';
+import { settingsDoc } from '../../shared/ids.ts';
+import { type CannedResponse, type QuickReply, SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import type { Logger } from '../ops/log.ts';
 import type { WebchatGateway } from '../webchat/WebchatGateway.ts';
 
@@ -105,6 +108,50 @@ const CONVERSATIONS: DemoConversation[] = [
   },
 ];
 
+/** Quick replies of the demo (`/` in the composer). */
+export const DEMO_QUICK_REPLIES: QuickReply[] = [
+  { id: 'qr-greeting', name: 'Greeting', shortcut: 'hi', category: 'Greetings', text: 'Hi {{first_name|there}}, thanks for reaching out! How can I help?', order: 1 },
+  { id: 'qr-thanks', name: 'Thanks and close', shortcut: 'thx', category: 'Greetings', text: 'Thanks for your patience, {{first_name|there}}. Is there anything else I can help with?', order: 2 },
+  { id: 'qr-order-number', name: 'Ask for order number', shortcut: 'order', category: 'Orders', text: 'Could you send me your order number? It starts with # and is in your confirmation email.', order: 3 },
+  { id: 'qr-shipping', name: 'Shipping times', shortcut: 'ship', category: 'Orders', text: 'Orders ship within 2 business days; delivery takes 3–5 days in the US.', order: 4 },
+  { id: 'qr-refund', name: 'Refund on its way', shortcut: 'refund', category: 'Billing', text: 'Your refund is on its way, {{first_name|there}}: it shows on your statement within 5–10 business days.', order: 5 },
+  { id: 'qr-warranty', name: 'Warranty photo', shortcut: 'warranty', category: 'Technical Support', text: 'That is covered by our lifetime warranty. Could you send a photo of the damage and your order number?', order: 6 },
+  { id: 'qr-plan', name: 'Plan check', shortcut: 'plan', category: 'Billing', text: 'I can see you are on the {{attributes.plan|standard}} plan at {{company|your company}}.', order: 7 },
+  { id: 'qr-signoff', name: 'Sign-off', shortcut: 'bye', category: 'Greetings', text: 'Have a great day! — {{agent.first_name}}, {{workspace.name}}', order: 8 },
+];
+
+/** Canned responses of the demo (bookmark button beside the composer). */
+export const DEMO_CANNED_RESPONSES: CannedResponse[] = [
+  {
+    id: 'cr-returns',
+    title: 'Return policy',
+    category: 'Orders',
+    body: 'Hi {{first_name|there}},\n\nReturns are **free within 30 days** of delivery:\n\n1. Open [your orders](https://acme.example/orders)\n2. Choose *Return an item*\n3. Print the label and drop the parcel at any carrier point\n\nYour refund follows once the parcel arrives.',
+    order: 1,
+  },
+  {
+    id: 'cr-warranty',
+    title: 'Lifetime warranty',
+    category: 'Technical Support',
+    body: 'Thanks {{first_name|there}}. Our **lifetime warranty** covers zips, seams and buckles. To start a claim we need:\n\n- a photo of the damage\n- your order number\n\nWe then send a replacement or repair, free of charge.',
+    order: 2,
+  },
+  {
+    id: 'cr-international',
+    title: 'International shipping',
+    category: 'Orders',
+    body: 'We ship to 40 countries, Japan included. Delivery takes *7–12 business days*; duties are shown at checkout. Details: [shipping](https://acme.example/shipping).',
+    order: 3,
+  },
+  {
+    id: 'cr-billing',
+    title: 'Duplicate charge',
+    category: 'Billing',
+    body: 'Hi {{first_name|there}}, I am sorry about the double charge. The second one is a **pending authorisation** that your bank releases within 3–5 business days. If it is still there after that, reply here and I will refund it right away.',
+    order: 4,
+  },
+];
+
 /**
  * Seeds the demo workspace (agents and eight webchat conversations: some resolved, some with
  * notes, some unassigned, one assigned to Sam) when it does not exist yet; does nothing
@@ -116,6 +163,8 @@ export async function seedDemo(deps: {
   webchat: WebchatGateway;
   logger: Logger;
   now?: () => number;
+  /** Where the settings document lives (quick replies, canned responses); skipped without. */
+  docs?: DocHost;
 }): Promise<{ seeded: boolean }> {
   const { directory, conversations, webchat } = deps;
   if (directory.getWorkspace(DEMO_WORKSPACE.id)) return { seeded: false };
@@ -164,6 +213,12 @@ export async function seedDemo(deps: {
       await conversations.setStatus(DEMO_WORKSPACE.id, meta.id, 'resolved', names[c.resolvedBy], at(last + 2));
     }
   }
+  await deps.docs?.change(settingsDoc(DEMO_WORKSPACE.id), 'demo-seed', (doc) => {
+    const replies = doc.getMap(SETTINGS_ROOTS.quickReplies);
+    for (const r of DEMO_QUICK_REPLIES) replies.set(r.id, r);
+    const canned = doc.getMap(SETTINGS_ROOTS.cannedResponses);
+    for (const c of DEMO_CANNED_RESPONSES) canned.set(c.id, c);
+  });
   deps.logger.info({ event: 'demo_seeded', workspace: DEMO_WORKSPACE.id, conversations: CONVERSATIONS.length });
   return { seeded: true };
 }

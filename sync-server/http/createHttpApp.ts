@@ -23,6 +23,8 @@ export interface HttpAppDeps {
   staticDir: string;
   sync: UpgradeHandler;
   webchat: UpgradeHandler & { createVisitor(body: unknown): VisitorResult };
+  /** More routes on the same port, e.g. the channels' provider webhooks (`/webhooks/...`). */
+  extraRoutes?: ReadonlyArray<(router: Router) => void>;
   now?: () => number;
 }
 
@@ -47,6 +49,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
 
   sessionRoutes(router, { directory: deps.directory, logger, signInFailures: new RateLimiter(20, 10 * 60_000, now) });
   webchatRoutes(router, { webchat: deps.webchat, visitorLimiter: new RateLimiter(60, 10 * 60_000, now) });
+  for (const add of deps.extraRoutes ?? []) add(router);
   router.on('GET', '/healthz', ({ res }) => {
     if (shuttingDown) sendJson(res, 503, { status: 'shutting-down' });
     else sendJson(res, 200, { status: 'ok' });

@@ -5,7 +5,7 @@ import { AGENT_ROOTS, DRAFT_PREFIX, MAX_DRAFT_LENGTH } from '../../shared/schema
 import { CONV_ROOTS, ClientStateKeys } from '../../shared/schema/conversation.ts';
 import { AgentEntrySchema, MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
 import { canManage } from '../../shared/schema/roles.ts';
-import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
+import { CannedResponseSchema, firstIssue, QuickReplySchema, SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import type { Principal } from '../auth/Principal.ts';
 
 /**
@@ -121,18 +121,42 @@ const indexRules: DocRules = {
 
 // ---- workspace settings ---------------------------------------------------------------------
 
-/** SET1: settings are written only by admins and leads, as plain values in `workspace`. */
+const LIBRARY: Record<string, { schema: z.ZodType<{ id: string }>; label: string }> = {
+  [SETTINGS_ROOTS.quickReplies]: { schema: QuickReplySchema, label: 'quick reply' },
+  [SETTINGS_ROOTS.cannedResponses]: { schema: CannedResponseSchema, label: 'canned response' },
+};
+
+/** SET2: a quick reply or canned response is one valid value stored under its own id. */
+function libraryEntry(loc: Location, content: Content): Refusal | null {
+  const kind = LIBRARY[loc.root];
+  if (!kind) return null;
+  const shape = mapEntry(loc, content, 'SET2', isId, (v) => isPlainJson(v));
+  if (shape || content.kind !== 'any') return shape;
+  const parsed = kind.schema.safeParse(content.values[0]);
+  if (!parsed.success) return refuse('invalid-value', 'SET2', `${where(loc)}: invalid ${kind.label}: ${firstIssue(parsed.error)}`);
+  if (parsed.data.id !== loc.key) return refuse('invalid-value', 'SET2', `${where(loc)}: the key must be the ${kind.label}'s id`);
+  return null;
+}
+
+/**
+ * SET1: settings are written only by admins and leads, as plain values in `workspace`,
+ * `quickReplies` and `cannedResponses`; SET2: library entries are valid (templates included);
+ * SET3: usage counts are written only by the server.
+ */
 const settingsRules: DocRules = {
   rule: 'SET1',
-  mayWrite: (p) => (canManage(p.role) ? null : refuse('not-allowed', 'SET1', 'settings are written only by admins and leads')),
+  mayWrite: (p) =>
+    canManage(p.role) ? null : refuse('not-allowed', 'SET1', 'settings, quick replies and canned responses are changed only by admins and leads'),
   insert(loc, content) {
-    if (loc.root !== SETTINGS_ROOTS.workspace) return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings root`);
-    return mapEntry(loc, content, 'SET1', () => true, (v) => isPlainJson(v));
+    if (loc.root === SETTINGS_ROOTS.usage) return refuse('read-only', 'SET3', 'usage: counted only by the server');
+    if (loc.root === SETTINGS_ROOTS.workspace) return mapEntry(loc, content, 'SET1', () => true, (v) => isPlainJson(v));
+    if (Object.hasOwn(LIBRARY, loc.root)) return libraryEntry(loc, content);
+    return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings root`);
   },
   delete(loc) {
-    if (loc.root !== SETTINGS_ROOTS.workspace || loc.nested || loc.key === null) {
-      return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings entry`);
-    }
+    if (loc.root === SETTINGS_ROOTS.usage) return refuse('read-only', 'SET3', 'usage: counted only by the server');
+    const known = loc.root === SETTINGS_ROOTS.workspace || Object.hasOwn(LIBRARY, loc.root);
+    if (!known || loc.nested || loc.key === null) return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings entry`);
     return null;
   },
 };

@@ -5,25 +5,41 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { docStoreContract } from './docStoreContract.ts';
 import { openDatabase } from './openDatabase.ts';
-import { appendFileSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { decodeRecords, encodeRecord, SqliteDocStore, UPDATE_LOG_FILE } from './SqliteDocStore.ts';
+import { appendFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { waitFor } from '../../tests/helpers/waitFor.ts';
+import { SqliteDocStore, type SqliteDocStoreOptions } from './SqliteDocStore.ts';
+import { encodeRecord } from './UpdateLog.ts';
 
 docStoreContract('SqliteDocStore', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'docstore-'));
   let db: Database.Database = openDatabase(dir);
+  let store = new SqliteDocStore(db);
   return {
-    store: new SqliteDocStore(db),
+    store,
     reopen: async () => {
+      await store.close();
       db.close();
       db = openDatabase(dir);
-      return new SqliteDocStore(db);
+      store = new SqliteDocStore(db);
+      return store;
     },
     teardown: async () => {
+      await store.close();
       if (db.open) db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }, { durable: true });
+
+docStoreContract('SqliteDocStore (in-memory database, no update log)', async () => {
+  const db = openDatabase(':memory:');
+  return {
+    store: new SqliteDocStore(db),
+    teardown: async () => {
+      db.close();
+    },
+  };
+}, { durable: false });
 
 describe('openDatabase', () => {
   it('opens the data directory in WAL mode with synchronous=NORMAL', () => {
@@ -43,13 +59,16 @@ describe('openDatabase', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docstore-'));
     try {
       const first = openDatabase(dir);
-      await new SqliteDocStore(first).append('ws/conv/k', new Uint8Array([1, 2]));
+      const killed = new SqliteDocStore(first, { checkpointAfterMs: 60_000 });
+      await killed.append('ws/conv/k', new Uint8Array([1, 2]));
       // A restarted process opens the same directory while the first one never closed it.
       const second = openDatabase(dir);
       const store = new SqliteDocStore(second);
       expect(store.recovered).toEqual({ updates: 1, discardedBytes: 0 });
       expect((await store.load('ws/conv/k')).updates.map((u) => [...u])).toEqual([[1, 2]]);
+      await store.close();
       second.close();
+      await killed.close();
       first.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -85,11 +104,12 @@ describe('openDatabase', () => {
 
 describe('SqliteDocStore update log', () => {
   let dir: string;
-  const open = (opts = {}) => {
+  const open = (opts: SqliteDocStoreOptions = {}) => {
     const db = openDatabase(dir);
     return { db, store: new SqliteDocStore(db, opts) };
   };
-  const logPath = () => join(dir, UPDATE_LOG_FILE);
+  const logFiles = () => readdirSync(dir).filter((f) => f.startsWith('doc-updates.')).sort();
+  const rows = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'docstore-log-'));
@@ -98,81 +118,87 @@ describe('SqliteDocStore update log', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('round-trips records and stops at a torn or corrupt one', () => {
-    const a = encodeRecord('ws/conv/a', 1, new Uint8Array([1, 2, 3]));
-    const b = encodeRecord('ws/conv/b', 7, new Uint8Array([4]));
-    const all = Buffer.concat([a, b]);
-    expect(decodeRecords(all)).toEqual({
-      records: [
-        { name: 'ws/conv/a', seq: 1, update: new Uint8Array([1, 2, 3]) },
-        { name: 'ws/conv/b', seq: 7, update: new Uint8Array([4]) },
-      ],
-      validBytes: all.length,
-    });
-    expect(decodeRecords(all.subarray(0, all.length - 1)).records).toHaveLength(1);
-    const corrupt = Buffer.from(all);
-    corrupt.writeUInt8(corrupt.readUInt8(a.length + 9) ^ 0xff, a.length + 9);
-    expect(decodeRecords(corrupt)).toEqual({ records: [expect.objectContaining({ seq: 1 })], validBytes: a.length });
-  });
-
-  it('writes appends to the log and moves them into SQLite at a checkpoint', async () => {
+  it('logs appends first, moves them into SQLite at a checkpoint, then deletes the log file', async () => {
     const { db, store } = open({ checkpointAfterMs: 60_000 });
     await store.append('ws/conv/a', new Uint8Array([1]));
     await store.append('ws/conv/a', new Uint8Array([2]));
-    const rows = () => (db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n;
-    expect(rows()).toBe(0);
-    expect(statSync(logPath()).size).toBeGreaterThan(0);
+    expect(rows(db)).toBe(0);
+    expect(logFiles()).toEqual(['doc-updates.1.log']);
     expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
-    store.checkpoint();
-    expect(rows()).toBe(2);
-    expect(statSync(logPath()).size).toBe(0);
+    await store.checkpoint();
+    expect(rows(db)).toBe(2);
+    expect(logFiles()).toEqual(['doc-updates.2.log']);
     expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
+    await store.close();
+    expect(logFiles()).toEqual([]);
+    db.close();
+  });
+
+  it('checkpoints by itself after a while, or once enough updates wait', async () => {
+    const timed = open({ checkpointAfterMs: 10 });
+    await timed.store.append('ws/conv/a', new Uint8Array([1]));
+    await waitFor(() => rows(timed.db) === 1, 'timed checkpoint');
+    await timed.store.close();
+    timed.db.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), 'docstore-log-'));
+    const counted = open({ checkpointAfterMs: 60_000, checkpointAfterUpdates: 3 });
+    for (let i = 0; i < 3; i++) await counted.store.append('ws/conv/a', new Uint8Array([i]));
+    await waitFor(() => rows(counted.db) === 3, 'counted checkpoint');
+    await counted.store.close();
+    counted.db.close();
+  });
+
+  it('returns each update once while SQLite already has it but the writer has not confirmed yet', async () => {
+    const { db, store } = open({ checkpointAfterMs: 60_000 });
+    await store.append('ws/conv/a', new Uint8Array([1]));
+    const checkpointing = store.checkpoint();
+    await waitFor(() => rows(db) === 1, 'the writer committed');
+    expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1]]);
+    await checkpointing;
     await store.close();
     db.close();
   });
 
-  it('checkpoints by itself once enough updates are pending', async () => {
-    const { db, store } = open({ checkpointAfterMs: 60_000, checkpointAfterUpdates: 3 });
-    for (let i = 0; i < 3; i++) await store.append('ws/conv/a', new Uint8Array([i]));
-    expect((db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n).toBe(3);
-    await store.close();
-    db.close();
-  });
-
-  it('replays the log at start, keeping whole records and dropping a torn tail', async () => {
+  it('replays what a killed process logged, keeping whole records and dropping a torn tail', async () => {
     const first = open({ checkpointAfterMs: 60_000 });
     await first.store.append('ws/conv/a', new Uint8Array([1]));
     await first.store.append('ws/conv/a', new Uint8Array([2]));
-    first.db.close(); // killed: no checkpoint, no close
-    appendFileSync(logPath(), encodeRecord('ws/conv/a', 3, new Uint8Array([3])).subarray(0, 7));
+    appendFileSync(join(dir, logFiles()[0]!), encodeRecord('ws/conv/a', 3, new Uint8Array([3])).subarray(0, 7));
     const second = open();
     expect(second.store.recovered).toEqual({ updates: 2, discardedBytes: 7 });
     expect((await second.store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
     expect(await second.store.append('ws/conv/a', new Uint8Array([3]))).toBe(3);
     await second.store.close();
     second.db.close();
+    await first.store.close();
+    first.db.close();
   });
 
-  it('adds nothing when a log that was already checkpointed is replayed again (crash before truncation)', async () => {
+  it('adds nothing when a log that SQLite already has is replayed again (killed before deleting it)', async () => {
     const first = open({ checkpointAfterMs: 60_000 });
     await first.store.append('ws/conv/a', new Uint8Array([1]));
-    copyFileSync(logPath(), `${logPath()}.copy`);
-    first.store.checkpoint();
+    const [file] = logFiles();
+    copyFileSync(join(dir, file!), join(dir, 'saved'));
+    await first.store.checkpoint();
+    await first.store.close();
     first.db.close();
-    writeFileSync(logPath(), readFileSync(`${logPath()}.copy`));
+    copyFileSync(join(dir, 'saved'), join(dir, file!));
     const second = open();
     expect((await second.store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1]]);
     await second.store.close();
     second.db.close();
   });
 
-  it('skips replayed updates that a snapshot already holds', async () => {
+  it('does not replay updates a snapshot already holds', async () => {
     const first = open({ checkpointAfterMs: 60_000 });
     const seq = await first.store.append('ws/conv/a', new Uint8Array([1]));
-    copyFileSync(logPath(), `${logPath()}.copy`);
+    const [file] = logFiles();
+    copyFileSync(join(dir, file!), join(dir, 'saved'));
     await first.store.compact('ws/conv/a', new Uint8Array([0, 0]), seq);
+    await first.store.close();
     first.db.close();
-    writeFileSync(logPath(), readFileSync(`${logPath()}.copy`));
+    copyFileSync(join(dir, 'saved'), join(dir, file!));
     const second = open();
     expect(second.store.recovered.updates).toBe(0);
     expect((await second.store.load('ws/conv/a')).updates).toEqual([]);
@@ -180,13 +206,10 @@ describe('SqliteDocStore update log', () => {
     second.db.close();
   });
 
-  it('refuses appends after close, having checkpointed everything', async () => {
-    const { db, store } = open({ checkpointAfterMs: 60_000 });
-    await store.append('ws/conv/a', new Uint8Array([1]));
+  it('refuses appends once closed', async () => {
+    const { db, store } = open();
     await store.close();
-    expect(statSync(logPath()).size).toBe(0);
     await expect(store.append('ws/conv/a', new Uint8Array([2]))).rejects.toThrow('closed');
-    expect((db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n).toBe(1);
     db.close();
   });
 });

@@ -1,23 +1,19 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+import { type DocWriter, InlineDocWriter, WorkerDocWriter, type WriterRow } from './DocWriter.ts';
 import type { DocStore, StoredDoc } from './DocStore.ts';
-
-/** File of not-yet-checkpointed updates, beside the database file. */
-export const UPDATE_LOG_FILE = 'doc-updates.log';
+import { BrokenLogError, encodeRecord, UpdateLog } from './UpdateLog.ts';
 
 export interface SqliteDocStoreOptions {
   /**
-   * Path of the update log, or false to commit every append to SQLite directly. Default: beside
-   * the database file, or false for an in-memory database.
+   * Keep appends in the update log and write SQLite from a worker thread (default for a database
+   * file). Without it (default for `:memory:`) every append is committed on the caller's
+   * connection.
    */
-  updateLog?: string | false;
-  /** Move logged updates into SQLite after this long (ms, default 200)… */
+  updateLog?: boolean;
+  /** Move logged updates into SQLite this long after an append (ms, default 1000)… */
   checkpointAfterMs?: number;
-  /** …or as soon as this many are pending (default 1000). */
+  /** …or as soon as this many wait (default 5000). */
   checkpointAfterUpdates?: number;
   now?: () => number;
 }
@@ -26,12 +22,14 @@ interface QueuedAppend {
   name: string;
   seq: number;
   update: Uint8Array;
-  /** The encoded log record (null without an update log). */
-  record: Buffer | null;
-  /** Offset of the update inside `record`. */
-  at: number;
   resolve: (seq: number) => void;
   reject: (err: unknown) => void;
+}
+
+/** An update in the log, not yet confirmed in SQLite. */
+interface LoggedRow extends WriterRow {
+  /** The log file holding it. */
+  file: number;
 }
 
 /**
@@ -39,46 +37,40 @@ interface QueuedAppend {
  *
  *   doc_updates    doc | seq | data   one row per update, clustered by (doc, seq)
  *   doc_snapshots  doc | data | through_seq   the compacted state of every update ≤ through_seq
- *   doc-updates.log   updates appended since the last checkpoint (see below)
+ *   doc-updates.<n>.log   appended updates not yet in doc_updates (UpdateLog)
  *
- * Appending: the appends of one event-loop turn are written together, at setImmediate, as
- * checksummed records with one write() to an append-only log file, and their promises resolve
- * once that write returned: the bytes are in the OS page cache, which survives a killed
- * process, the same guarantee a WAL commit with synchronous=NORMAL gives, for a tenth of the
- * CPU (one syscall, where a SQLite commit makes about a dozen). A checkpoint moves the logged
- * updates into `doc_updates` in one transaction (every 200 ms, or after 1,000 updates, and
- * before load/compact/list/delete see the tables) and truncates the log. At start, the log is
- * replayed (INSERT OR IGNORE on (doc, seq), so a replay after a crash between the two steps adds
- * nothing) up to the first torn or corrupt record. One store per data directory at a time.
- * Details: docs/storage.md.
+ * Appending: the appends of one event-loop turn are written at setImmediate with one write() to
+ * the update log, and their promises resolve once it returned (durable against a killed
+ * process, like a WAL commit with synchronous=NORMAL, for a tenth of the CPU). A checkpoint
+ * (1 s after an append, or at 5,000 waiting) hands the logged rows to the document writer, a
+ * worker thread with its own connection, which inserts them (INSERT OR IGNORE on (doc, seq)); once
+ * it confirms, their log file is deleted. Compaction and deletion go through the same writer, in
+ * order; reads use the caller's connection and add the rows still on their way. At start, what
+ * earlier runs left in the log is replayed. Nothing here writes SQLite on the event loop after
+ * start-up. One store per data directory at a time. See docs/storage.md.
  */
 export class SqliteDocStore implements DocStore {
-  private readonly insertUpdate: Database.Statement<[string, number, Uint8Array]>;
   private readonly selectUpdates: Database.Statement<[string], { seq: number; data: Buffer }>;
   private readonly selectSnapshot: Database.Statement<[string], { data: Buffer; through_seq: number }>;
   private readonly selectMaxSeq: Database.Statement<[string, string], { seq: number | null }>;
-  private readonly upsertSnapshot: Database.Statement<[string, Uint8Array, number, number]>;
-  private readonly deleteUpdatesThrough: Database.Statement<[string, number]>;
-  private readonly deleteUpdates: Database.Statement<[string]>;
-  private readonly deleteSnapshot: Database.Statement<[string]>;
   private readonly loadTx: (name: string) => StoredDoc;
-  private readonly insertTx: (rows: Array<{ name: string; seq: number; update: Uint8Array }>) => void;
-  private readonly compactTx: (name: string, snapshot: Uint8Array, throughSeq: number) => void;
-  private readonly deleteTx: (name: string) => void;
   private readonly now: () => number;
   private readonly checkpointAfterMs: number;
   private readonly checkpointAfterUpdates: number;
+  private readonly inline: InlineDocWriter;
+  private readonly writer: DocWriter;
+  private readonly log: UpdateLog | null = null;
   /** Last sequence number handed out per document. */
   private readonly lastSeq = new Map<string, number>();
   private queue: QueuedAppend[] = [];
   private scheduled = false;
-  /** Logged (durable) updates not yet in `doc_updates`, per document, in seq order. */
-  private pending = new Map<string, Array<{ seq: number; update: Uint8Array }>>();
-  private pendingCount = 0;
-  private logFd: number | null = null;
-  private logSize = 0;
+  /** Logged rows not yet confirmed in SQLite, per document, in seq order (reads add them). */
+  private readonly logged = new Map<string, LoggedRow[]>();
+  /** Logged rows not yet handed to the writer, in log order. */
+  private unsent: LoggedRow[] = [];
   private checkpointTimer: NodeJS.Timeout | null = null;
-  /** Set when the log could not be written nor repaired: every later append fails. */
+  /** The last checkpoint handed to the writer (resolves when SQLite has it). */
+  private lastCheckpoint: Promise<void> = Promise.resolve();
   private broken: Error | null = null;
   private closed = false;
   /** What the start-up replay of the update log found. */
@@ -89,8 +81,10 @@ export class SqliteDocStore implements DocStore {
     opts: SqliteDocStoreOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
-    this.checkpointAfterMs = opts.checkpointAfterMs ?? 200;
-    this.checkpointAfterUpdates = opts.checkpointAfterUpdates ?? 1000;
+    // Long enough that a checkpoint writes each touched page once for many rows (the writer's
+    // cost is mostly pages, not rows); the event loop never waits for it.
+    this.checkpointAfterMs = opts.checkpointAfterMs ?? 1000;
+    this.checkpointAfterUpdates = opts.checkpointAfterUpdates ?? 5000;
     db.exec(`
       CREATE TABLE IF NOT EXISTS doc_updates (
         doc TEXT NOT NULL,
@@ -105,7 +99,6 @@ export class SqliteDocStore implements DocStore {
         updated_at INTEGER NOT NULL
       );
     `);
-    this.insertUpdate = db.prepare('INSERT OR IGNORE INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)');
     this.selectUpdates = db.prepare('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq');
     this.selectSnapshot = db.prepare('SELECT data, through_seq FROM doc_snapshots WHERE doc = ?');
     this.selectMaxSeq = db.prepare(
@@ -113,15 +106,6 @@ export class SqliteDocStore implements DocStore {
          SELECT max(seq) AS seq FROM doc_updates WHERE doc = ?
          UNION ALL SELECT through_seq FROM doc_snapshots WHERE doc = ?)`,
     );
-    this.upsertSnapshot = db.prepare(
-      `INSERT INTO doc_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
-         through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
-    );
-    this.deleteUpdatesThrough = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
-    this.deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
-    this.deleteSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc = ?');
-
     this.loadTx = db.transaction((name: string): StoredDoc => {
       const snap = this.selectSnapshot.get(name);
       const rows = this.selectUpdates.all(name);
@@ -133,31 +117,35 @@ export class SqliteDocStore implements DocStore {
       const lastSeq = Math.max(rows.at(-1)?.seq ?? 0, snap?.through_seq ?? 0);
       return { snapshot: snap ? toBytes(snap.data) : null, updates, lastSeq, logBytes };
     });
-    this.insertTx = db.transaction((rows: Array<{ name: string; seq: number; update: Uint8Array }>) => {
-      for (const row of rows) this.insertUpdate.run(row.name, row.seq, row.update);
-    });
-    this.compactTx = db.transaction((name: string, snapshot: Uint8Array, throughSeq: number) => {
-      this.upsertSnapshot.run(name, snapshot, throughSeq, this.now());
-      this.deleteUpdatesThrough.run(name, throughSeq);
-    });
-    this.deleteTx = db.transaction((name: string) => {
-      this.deleteUpdates.run(name);
-      this.deleteSnapshot.run(name);
-    });
+    this.inline = new InlineDocWriter(db);
 
-    const logPath = opts.updateLog ?? (db.memory ? false : join(dirname(db.name), UPDATE_LOG_FILE));
-    if (logPath) this.openLog(logPath);
+    if (opts.updateLog ?? !db.memory) {
+      const { log, leftover } = UpdateLog.open(dirname(db.name));
+      // Replay what earlier runs logged (skipping what a snapshot already holds), then drop it.
+      const rows = leftover.records.filter((r) => r.seq > (this.selectSnapshot.get(r.name)?.through_seq ?? 0));
+      this.inline.insertNow(rows);
+      log.remove(leftover.files);
+      this.recovered.updates = rows.length;
+      this.recovered.discardedBytes = leftover.discardedBytes;
+      this.log = log;
+      this.writer = new WorkerDocWriter(db.name);
+    } else {
+      this.writer = this.inline;
+    }
   }
 
   async load(name: string): Promise<StoredDoc> {
     this.flush();
     const stored = this.loadTx(name);
-    const logged = this.pending.get(name);
+    // Rows on their way to SQLite; those it already has (seq ≤ lastSeq) are not repeated.
+    const logged = this.logged.get(name);
     if (logged) {
+      const known = stored.lastSeq;
       for (const row of logged) {
+        if (row.seq <= known) continue;
         stored.updates.push(row.update);
         stored.logBytes += row.update.byteLength;
-        if (row.seq > stored.lastSeq) stored.lastSeq = row.seq;
+        stored.lastSeq = row.seq;
       }
     }
     return stored;
@@ -167,13 +155,11 @@ export class SqliteDocStore implements DocStore {
   append(name: string, update: Uint8Array): Promise<number> {
     if (this.closed || this.broken) return Promise.reject(this.broken ?? new Error('the document store is closed'));
     let seq = this.lastSeq.get(name);
-    if (seq === undefined) seq = this.maxStoredSeq(name);
+    if (seq === undefined) seq = this.maxSeq(name);
     seq++;
     this.lastSeq.set(name, seq);
-    const record = this.logFd === null ? null : encodeRecord(name, seq, update);
-    const at = record ? record.length - update.byteLength : 0;
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ name, seq, update, record, at, resolve, reject });
+      this.queue.push({ name, seq, update, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -183,13 +169,12 @@ export class SqliteDocStore implements DocStore {
 
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.flush();
-    this.checkpoint();
-    this.compactTx(name, snapshot, throughSeq);
+    void this.handOver().catch(() => undefined);
+    await this.writer.compact(name, snapshot, throughSeq, this.now());
   }
 
   async list(prefix = ''): Promise<string[]> {
-    this.flush();
-    this.checkpoint();
+    await this.checkpoint();
     const rows = prefix
       ? this.db
           .prepare<[string, string, string, string], { doc: string }>(
@@ -205,8 +190,9 @@ export class SqliteDocStore implements DocStore {
 
   async delete(name: string): Promise<void> {
     this.flush();
-    this.checkpoint();
-    this.deleteTx(name);
+    void this.handOver().catch(() => undefined);
+    await this.writer.delete(name);
+    this.logged.delete(name);
     this.lastSeq.delete(name);
   }
 
@@ -221,161 +207,120 @@ export class SqliteDocStore implements DocStore {
       return;
     }
     try {
-      if (this.logFd === null) this.insertTx(batch);
-      else this.writeLog(batch);
+      if (this.log) this.writeLog(batch);
+      else this.inline.insertNow(batch);
     } catch (err) {
+      if (err instanceof BrokenLogError) this.broken = err;
       for (const row of batch) this.lastSeq.delete(row.name);
       for (const row of batch) row.reject(err);
       return;
     }
     for (const row of batch) row.resolve(row.seq);
-    if (this.logFd !== null) {
-      if (this.pendingCount >= this.checkpointAfterUpdates) this.tryCheckpoint();
-      else if (!this.checkpointTimer) {
-        this.checkpointTimer = setTimeout(() => {
-          this.checkpointTimer = null;
-          this.tryCheckpoint();
-        }, this.checkpointAfterMs);
-        this.checkpointTimer.unref();
-      }
-    }
+    if (this.log) this.scheduleCheckpoint();
   }
 
-  /** Moves every logged update into `doc_updates` (one transaction) and empties the log. */
-  checkpoint(): void {
-    if (this.checkpointTimer) {
-      clearTimeout(this.checkpointTimer);
-      this.checkpointTimer = null;
-    }
-    if (this.logFd === null || this.pendingCount === 0) return;
-    const rows: Array<{ name: string; seq: number; update: Uint8Array }> = [];
-    for (const [name, list] of this.pending) for (const row of list) rows.push({ name, seq: row.seq, update: row.update });
-    this.insertTx(rows);
-    this.pending = new Map();
-    this.pendingCount = 0;
-    // If truncating fails the records stay and are replayed (and ignored) at the next start.
-    try {
-      ftruncateSync(this.logFd, 0);
-      this.logSize = 0;
-    } catch {
-      // keep going: appends continue after the old records
-    }
+  /** Resolves once every update appended so far is in SQLite. */
+  async checkpoint(): Promise<void> {
+    this.flush();
+    await this.handOver();
+    await this.writer.sync();
   }
 
-  /** Writes and checkpoints everything, then closes the log. Appending afterwards fails. */
+  /** Writes out and checkpoints everything, then stops the writer. Appending afterwards fails. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    if (this.logFd !== null) {
-      try {
-        if (this.db.open) this.checkpoint();
-      } finally {
-        if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-        closeSync(this.logFd);
-        this.logFd = null;
-      }
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    if (!this.log) return;
+    try {
+      await this.handOver();
+    } finally {
+      await this.writer.close();
+      this.log.close();
     }
   }
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private maxStoredSeq(name: string): number {
+  private maxSeq(name: string): number {
     let seq = this.selectMaxSeq.get(name, name)?.seq ?? 0;
-    const logged = this.pending.get(name);
+    const logged = this.logged.get(name);
     if (logged?.length) seq = Math.max(seq, logged[logged.length - 1]!.seq);
     return seq;
   }
 
-  private tryCheckpoint(): void {
-    try {
-      if (this.db.open) this.checkpoint();
-    } catch {
-      // The records are safe in the log; the next checkpoint (or start) moves them.
-    }
-  }
-
   private writeLog(batch: QueuedAppend[]): void {
-    const fd = this.logFd!;
-    const buf = batch.length === 1 ? batch[0]!.record! : Buffer.concat(batch.map((row) => row.record!));
-    try {
-      let written = 0;
-      while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
-    } catch (err) {
-      // Cut off what was half written, so the log stays a sequence of whole records.
-      try {
-        ftruncateSync(fd, this.logSize);
-      } catch {
-        this.broken = new Error(`the update log could not be written or repaired: ${String(err)}`);
-      }
-      throw err;
-    }
-    this.logSize += buf.length;
-    for (const row of batch) {
-      let list = this.pending.get(row.name);
-      if (!list) this.pending.set(row.name, (list = []));
-      // Keep the record's own copy: the caller may reuse its buffer once the append resolved.
-      list.push({ seq: row.seq, update: row.record!.subarray(row.at) });
-      this.pendingCount++;
+    const log = this.log!;
+    const records = batch.map((row) => encodeRecord(row.name, row.seq, row.update));
+    log.write(records.length === 1 ? records[0]! : Buffer.concat(records));
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      const record = records[i]!;
+      // The record's own copy: the caller may reuse its buffer once the append resolved.
+      const logged: LoggedRow = { name: row.name, seq: row.seq, update: record.subarray(record.length - row.update.byteLength), file: log.current };
+      let list = this.logged.get(row.name);
+      if (!list) this.logged.set(row.name, (list = []));
+      list.push(logged);
+      this.unsent.push(logged);
     }
   }
 
-  /** Replays what a previous run logged but did not checkpoint, then opens the log for appending. */
-  private openLog(path: string): void {
-    if (existsSync(path)) {
-      const data = readFileSync(path);
-      const { records, validBytes } = decodeRecords(data);
-      const rows = records.filter((r) => r.seq > (this.selectSnapshot.get(r.name)?.through_seq ?? 0));
-      this.insertTx(rows);
-      this.recovered.updates = rows.length;
-      this.recovered.discardedBytes = data.length - validBytes;
+  private scheduleCheckpoint(): void {
+    if (this.unsent.length >= this.checkpointAfterUpdates) {
+      void this.handOver().catch(() => undefined);
+      return;
     }
-    this.logFd = openSync(path, 'a');
-    ftruncateSync(this.logFd, 0);
-    this.logSize = 0;
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      void this.handOver().catch(() => undefined);
+    }, this.checkpointAfterMs);
+    this.checkpointTimer.unref();
   }
-}
 
-/**
- * One log record (little-endian):
- *
- *   u32 bodyLength | u32 crc32(body) | body = varString docName | varUint seq | update bytes
- */
-export function encodeRecord(name: string, seq: number, update: Uint8Array): Buffer {
-  const enc = encoding.createEncoder();
-  encoding.writeVarString(enc, name);
-  encoding.writeVarUint(enc, seq);
-  const head = encoding.toUint8Array(enc);
-  const bodyLength = head.length + update.byteLength;
-  const out = Buffer.allocUnsafe(8 + bodyLength);
-  out.set(head, 8);
-  out.set(update, 8 + head.length);
-  out.writeUInt32LE(bodyLength, 0);
-  out.writeUInt32LE(crc32(out.subarray(8)), 4);
-  return out;
-}
-
-/** Reads whole, intact records from the start of `data`; stops at the first torn or corrupt one. */
-export function decodeRecords(data: Uint8Array): { records: Array<{ name: string; seq: number; update: Uint8Array }>; validBytes: number } {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const records: Array<{ name: string; seq: number; update: Uint8Array }> = [];
-  let at = 0;
-  while (at + 8 <= buf.length) {
-    const bodyLength = buf.readUInt32LE(at);
-    if (at + 8 + bodyLength > buf.length) break;
-    const body = buf.subarray(at + 8, at + 8 + bodyLength);
-    if (crc32(body) !== buf.readUInt32LE(at + 4)) break;
-    try {
-      const decoder = decoding.createDecoder(body);
-      const name = decoding.readVarString(decoder);
-      const seq = decoding.readVarUint(decoder);
-      records.push({ name, seq, update: new Uint8Array(body.subarray(decoder.pos)) });
-    } catch {
-      break;
+  /**
+   * Hands every logged row to the writer (and starts a new log file); when SQLite has them, their
+   * files are deleted and reads stop adding them. A failed hand-over is retried at the next one.
+   */
+  private handOver(): Promise<void> {
+    if (this.checkpointTimer) {
+      clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = null;
     }
-    at += 8 + bodyLength;
+    const log = this.log;
+    if (!log || this.unsent.length === 0) return this.lastCheckpoint;
+    const rows = this.unsent;
+    this.unsent = [];
+    const files = new Set(rows.map((r) => r.file));
+    if (files.has(log.current)) log.rotate();
+    const done = this.writer.insert(rows).then(
+      () => {
+        log.remove([...files]);
+        this.forget(rows);
+      },
+      (err: unknown) => {
+        this.unsent = rows.concat(this.unsent);
+        this.scheduleCheckpoint();
+        throw err;
+      },
+    );
+    this.lastCheckpoint = done;
+    return done;
   }
-  return { records, validBytes: at };
+
+  /** Drops confirmed rows from `logged`. */
+  private forget(rows: LoggedRow[]): void {
+    const upTo = new Map<string, number>();
+    for (const row of rows) upTo.set(row.name, Math.max(upTo.get(row.name) ?? 0, row.seq));
+    for (const [name, seq] of upTo) {
+      const list = this.logged.get(name);
+      if (!list) continue;
+      const rest = list.filter((r) => r.seq > seq);
+      if (rest.length > 0) this.logged.set(name, rest);
+      else this.logged.delete(name);
+    }
+  }
 }
 
 /** A Uint8Array view of a Buffer from SQLite (no copy; Yjs and lib0 treat both alike). */

@@ -31,9 +31,9 @@ function replay(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }):
 
 /**
  * The acceptance suite every DocStore passes (style: automerge-repo's storage adapter tests,
- * tldraw's storageContractSuite). Call it from a test file with a setup function.
+ * tldraw's storageContractSuite). Call it from a test file with a setup function. `durable`: the
+ * store outlives its process (not the in-memory one), so it is also tested across a reopen.
  */
-/** `durable`: the store outlives its process (not the in-memory one), so it is also tested across a reopen. */
 export function docStoreContract(label: string, setup: () => Promise<DocStoreFixture>, options: { durable: boolean }): void {
   describe(`DocStore contract: ${label}`, () => {
     let fixture: DocStoreFixture;

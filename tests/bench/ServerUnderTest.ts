@@ -18,6 +18,11 @@ export interface ServerUnderTest {
   inspectPort: number;
   /** Author id the messages carry (the signed-in agent, or any id for the baseline). */
   agentId: string;
+  /**
+   * Longest event-loop delay (ms) since the previous call, from the server's own metrics
+   * (prom-client resets its event-loop histogram at every scrape); absent when it has none.
+   */
+  eventLoopDelayMaxMs?: () => Promise<number | null>;
   /** Last lines of the child's output, for error reports. */
   logTail: () => string;
   stop: () => Promise<void>;

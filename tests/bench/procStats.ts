@@ -16,7 +16,16 @@ const CLK_TCK = (() => {
  * Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
  */
 export function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuSecondsOfStat(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of a process's main thread only (its other threads: GC helpers, libuv pool, loaders). */
+export function readMainThreadCpuSeconds(pid: number): number {
+  return cpuSecondsOfStat(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuSecondsOfStat(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state), so field n is rest[n - 3].
   const utime = Number(rest[14 - 3]);

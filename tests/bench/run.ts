@@ -8,18 +8,20 @@
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
- * BENCH_PROFILE=1 (run our server under --cpu-prof and print where its time
- * went; implies BENCH_KEEP).
+ * BENCH_SCENARIOS=a|b (only these fan-out scenarios), BENCH_PROFILE=1 (profile both servers
+ * during the first round's measured windows and a PWA cold start, print where the time went;
+ * keeps the temp directory).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientPool } from './ClientPool.ts';
 import { type MemoryResult, measureIdleMemory } from './measureIdleMemory.ts';
 import { type Row, fmt, renderTable, verdict } from './report.ts';
 import { type BrowserResult, runBrowserBench } from './runBrowserBench.ts';
-import { type FanoutResult, type FanoutScenario, runFanout } from './runFanout.ts';
+import { type FanoutResult, type FanoutScenario, type WindowHooks, runFanout } from './runFanout.ts';
+import { InspectorClient } from './InspectorClient.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { startBaselineServer } from './startBaselineServer.ts';
 import { ourServerMissing, startOurServer } from './startOurServer.ts';
@@ -54,6 +56,8 @@ const SCENARIOS: FanoutScenario[] = [
   },
 ];
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+/** BENCH_SCENARIOS=a or b: run only those fan-out scenarios (e.g. to profile one). */
+const SCENARIO_KEYS = new Set((process.env.BENCH_SCENARIOS ?? SCENARIOS.map((sc) => sc.key).join(',')).split(',').map((s) => s.trim()));
 const IDLE_CONNECTIONS = 500;
 const IDLE_ROOMS = 50;
 
@@ -77,9 +81,9 @@ interface ServerRun {
   fanout: Record<string, FanoutResult>;
 }
 
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 
-async function start(kind: Kind, tmp: string, run: ServerRun, profileDir: string | null): Promise<ServerUnderTest | null> {
+async function start(kind: Kind, tmp: string, run: ServerRun): Promise<ServerUnderTest | null> {
   if (!only.has(kind)) {
     run.skipped = 'not selected (BENCH_ONLY)';
     return null;
@@ -94,7 +98,7 @@ async function start(kind: Kind, tmp: string, run: ServerRun, profileDir: string
     const server =
       kind === 'baseline'
         ? await startBaselineServer(root, tmp)
-        : await startOurServer(root, tmp, profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {});
+        : await startOurServer(root, tmp);
     run.label = server.label;
     return server;
   } catch (err) {
@@ -133,7 +137,7 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
   const pool = new ClientPool(workers);
   try {
     for (const kind of ['baseline', 'ours'] as const) {
-      const server = await start(kind, tmp, runs[kind], profileDir);
+      const server = await start(kind, tmp, runs[kind]);
       if (server) servers[kind] = server;
     }
     for (const kind of ['baseline', 'ours'] as const) {
@@ -145,14 +149,15 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
       });
     }
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const sc of SCENARIOS) {
+      for (const sc of SCENARIOS.filter((x) => SCENARIO_KEYS.has(x.key))) {
         const order: Kind[] = round % 2 === 1 ? ['baseline', 'ours'] : ['ours', 'baseline'];
         for (const kind of order) {
           const server = servers[kind];
           if (!server) continue;
           log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}`);
           await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
-            const result = await runFanout(pool, server, sc, round);
+            const hooks = profileDir && round === 1 ? profileHooks(server, join(profileDir, `${kind}-${sc.key}.cpuprofile`), `${kind} server, fan-out ${sc.key}`) : undefined;
+            const result = await runFanout(pool, server, sc, round, hooks);
             (runs[kind].rounds[sc.key] ??= []).push(result);
           });
         }
@@ -189,7 +194,9 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun): Row[]
     { section, metric: 'latency max (ms)', baseline: fmt(b?.maxMs), ours: fmt(o?.maxMs), target: '', result: '' },
     { section, metric: 'server CPU per delivery (µs)', baseline: fmt(b?.serverCpuPerDeliveryUs, 1), ours: fmt(o?.serverCpuPerDeliveryUs, 1), target: TARGET.cpu, result: cmp(!!o && !!b && o.serverCpuPerDeliveryUs <= 1.2 * b.serverCpuPerDeliveryUs) },
     { section, metric: 'server CPU/delivery each round (µs)', baseline: eachRound(base, sc, (r) => r.serverCpuPerDeliveryUs, 0), ours: eachRound(ours, sc, (r) => r.serverCpuPerDeliveryUs, 0), target: '', result: '' },
+    { section, metric: 'server event-loop delay max (ms)', baseline: fmt(b?.eventLoopDelayMaxMs, 1), ours: fmt(o?.eventLoopDelayMaxMs, 1), target: '', result: '' },
     { section, metric: 'server CPU (s) / window (s)', baseline: b ? `${fmt(b.serverCpuS)} / ${fmt(b.windowS, 1)}` : '—', ours: o ? `${fmt(o.serverCpuS)} / ${fmt(o.windowS, 1)}` : '—', target: '', result: '' },
+    { section, metric: 'of which main thread (s)', baseline: fmt(b?.serverMainThreadCpuS), ours: fmt(o?.serverMainThreadCpuS), target: '', result: '' },
     { section, metric: 'client CPU, all threads (s)', baseline: fmt(b?.clientCpuS), ours: fmt(o?.clientCpuS), target: '', result: '' },
     { section, metric: 'other processes CPU (s), noise', baseline: eachRound(base, sc, (r) => r.otherCpuS, 2), ours: eachRound(ours, sc, (r) => r.otherCpuS, 2), target: '', result: '' },
     { section, metric: 'max send lag (ms)', baseline: fmt(b?.maxSendLagMs, 1), ours: fmt(o?.maxSendLagMs, 1), target: '', result: '' },
@@ -227,18 +234,27 @@ function browserRows(r: BrowserResult): Row[] {
   ];
 }
 
-function printProfile(dir: string): void {
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  } catch {
-    // no profile written
-  }
-  for (const f of files) {
-    const path = join(dir, f);
-    log(`our server CPU profile ${path}:\n${summarizeProfile(JSON.parse(readFileSync(path, 'utf8')), 30)}`);
-  }
-  if (files.length === 0) log(`no CPU profile found in ${dir}`);
+/**
+ * BENCH_PROFILE=1: samples the server's CPU (through its inspector) during exactly the measured
+ * window of a scenario, saves the .cpuprofile and prints where the time went.
+ */
+function profileHooks(server: ServerUnderTest, file: string, label: string): WindowHooks {
+  let inspector: InspectorClient | null = null;
+  return {
+    async before() {
+      inspector = await InspectorClient.connect(server.inspectPort);
+      await inspector.send('Profiler.enable');
+      await inspector.send('Profiler.start');
+    },
+    async after() {
+      if (!inspector) return;
+      const { profile } = (await inspector.send('Profiler.stop')) as { profile: Parameters<typeof summarizeProfile>[0] };
+      inspector.close();
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      log(`${label}: CPU profile of the measured window (${file}):\n${summarizeProfile(profile, 30)}`);
+    },
+  };
 }
 
 /**
@@ -271,7 +287,6 @@ async function main(): Promise<void> {
 
   const profileDir = process.env.BENCH_PROFILE === '1' ? join(tmp, 'profile') : null;
   const { baseline, ours } = await runServers(tmp, profileDir);
-  if (profileDir) printProfile(profileDir);
   let browser: BrowserResult;
   if (!only.has('browser')) browser = { skipped: 'not selected (BENCH_ONLY)' };
   else {

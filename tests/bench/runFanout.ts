@@ -1,7 +1,7 @@
 import type { ClientPool } from './ClientPool.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { percentile } from './percentile.ts';
-import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds } from './procStats.ts';
+import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds, readMainThreadCpuSeconds } from './procStats.ts';
 import type { ClientSpec } from './workerProtocol.ts';
 
 export interface FanoutScenario {
@@ -32,12 +32,16 @@ export interface FanoutResult {
   /** Wall time of the measured window: first send to last delivery (or drain timeout). */
   windowS: number;
   serverCpuS: number;
+  /** Part of serverCpuS spent on the server's main (JavaScript) thread. */
+  serverMainThreadCpuS: number;
   serverCpuPerDeliveryUs: number;
   /** Load generator CPU (all threads of the bench process) over the same window. */
   clientCpuS: number;
   clientCpuPerDeliveryUs: number;
   /** CPU used by every other process of the machine over the window (noise indicator). */
   otherCpuS: number;
+  /** Longest event-loop stall of the server during the window (its own metrics; null if none). */
+  eventLoopDelayMaxMs: number | null;
   /** Largest delay of a scheduled send behind its due time (load-generator saturation). */
   maxSendLagMs: number;
   round: number;
@@ -79,7 +83,13 @@ async function runPhase(pool: ClientPool, server: ServerUnderTest, sc: FanoutSce
  * the measured window. Server CPU is read from /proc/<pid>/stat around the window, which runs
  * from just before the first send to the last delivery.
  */
-export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1): Promise<FanoutResult> {
+/** Called around the measured window (e.g. to profile the server during exactly that window). */
+export interface WindowHooks {
+  before(): Promise<void>;
+  after(): Promise<void>;
+}
+
+export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1, hooks?: WindowHooks): Promise<FanoutResult> {
   // Fresh documents every round; message ids stay unique per document.
   const firstRoom = sc.firstRoom + (round - 1) * 1000;
   const specs: ClientSpec[] = [];
@@ -96,15 +106,21 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     await pool.all('collected', () => ({ type: 'collect', tag: `${prefix}w` }));
 
     const tag = `${prefix}m`;
+    await hooks?.before();
+    await server.eventLoopDelayMaxMs?.(); // resets the server's histogram
     const cpu0 = readCpuSeconds(server.pid);
+    const main0 = readMainThreadCpuSeconds(server.pid);
     const own0 = ownCpuSeconds();
     const machine0 = readMachineBusySeconds();
     const t0 = performance.now();
     const phase = await runPhase(pool, server, sc, tag, sc.durationMs);
     const windowS = (performance.now() - t0) / 1000;
     const serverCpuS = readCpuSeconds(server.pid) - cpu0;
+    const serverMainThreadCpuS = readMainThreadCpuSeconds(server.pid) - main0;
     const clientCpuS = ownCpuSeconds() - own0;
     const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
+    const eventLoopDelayMaxMs = (await server.eventLoopDelayMaxMs?.()) ?? null;
+    await hooks?.after();
 
     const collected = await pool.all('collected', () => ({ type: 'collect', tag }));
     const all = new Float64Array(collected.reduce((n, c) => n + c.latenciesMs.length, 0));
@@ -128,10 +144,12 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       maxMs: all.length ? (all[all.length - 1] as number) : Number.NaN,
       windowS,
       serverCpuS,
+      serverMainThreadCpuS,
       serverCpuPerDeliveryUs: (serverCpuS / delivered) * 1e6,
       clientCpuS,
       clientCpuPerDeliveryUs: (clientCpuS / delivered) * 1e6,
       otherCpuS,
+      eventLoopDelayMaxMs,
       maxSendLagMs: phase.maxSendLagMs,
       round,
     };

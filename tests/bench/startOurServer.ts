@@ -60,8 +60,6 @@ export interface OurServerOptions {
   /** Skip seeding (the data directory is already seeded). */
   seeded?: boolean;
   extraArgs?: string[];
-  /** Node options placed before the script (e.g. --cpu-prof). */
-  nodeArgs?: string[];
 }
 
 /**
@@ -75,7 +73,7 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
   const [port = 0, inspectPort = 0] = await freePorts(2);
   const handle = spawnLogged(
     process.execPath,
-    [...(opts.nodeArgs ?? []), `--inspect=127.0.0.1:${inspectPort}`, '--import', 'tsx', 'sync-server/main.ts', '--port', String(port), '--data-dir', dataDir, ...(opts.extraArgs ?? [])],
+    [`--inspect=127.0.0.1:${inspectPort}`, '--import', 'tsx', 'sync-server/main.ts', '--port', String(port), '--data-dir', dataDir, ...(opts.extraArgs ?? [])],
     { cwd: root, logFile: join(tmpDir, `ours-${port}.log`) },
   );
   let exitedEarly = false;
@@ -98,6 +96,15 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
     inspectPort,
     room: (scenario, i) => `${BENCH_WORKSPACE}/conv/${scenario}${i}`,
     agentId: session.agent.id,
+    eventLoopDelayMaxMs: async () => {
+      try {
+        const text = await (await fetch(`${baseUrl}/metrics`)).text();
+        const m = /^\w*nodejs_eventloop_lag_max_seconds\s+(\S+)$/m.exec(text);
+        return m ? Number(m[1]) * 1000 : null;
+      } catch {
+        return null;
+      }
+    },
     logTail: handle.logTail,
     stop: handle.stop,
     dataDir,

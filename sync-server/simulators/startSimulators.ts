@@ -1,0 +1,137 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './WhatsAppSimulator.ts';
+import { TwilioSimulator, type TwilioSimulatorOptions } from './TwilioSimulator.ts';
+import { WhatsAppSimulator, type WhatsAppSimulatorOptions } from './WhatsAppSimulator.ts';
+
+/** Credentials the simulators and a Switchboard configured for them share (never real ones). */
+export const SIM_DEFAULTS = {
+  whatsapp: {
+    appSecret: 'sim_app_secret',
+    accessToken: 'sim_access_token',
+    verifyToken: 'sim_verify_token',
+    phoneNumberId: '106540352242922',
+    displayPhoneNumber: '15550783881',
+  },
+  twilio: {
+    accountSid: 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    authToken: 'sim_auth_token',
+    number: '+15005550006',
+  },
+} as const;
+
+export interface RunningSimulators {
+  /** Base URL of the simulated provider APIs (Graph and Twilio REST share one port). */
+  url: string;
+  port: number;
+  whatsapp: WhatsAppSimulator;
+  twilio: TwilioSimulator;
+  /** Points the webhooks at another Switchboard URL (e.g. after it restarted on a new port). */
+  setSwitchboardUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts both provider simulators on one HTTP port: the Graph API (`/v21.0/...`) and the
+ * Twilio REST API (`/2010-04-01/...`). `switchboardUrl` is where their webhooks go.
+ */
+export async function startSimulators(opts: {
+  switchboardUrl: string;
+  port?: number;
+  host?: string;
+  statusMode?: 'auto' | 'manual';
+  stepMs?: number;
+  chaos?: boolean;
+  whatsapp?: Partial<WhatsAppSimulatorOptions>;
+  twilio?: Partial<TwilioSimulatorOptions>;
+}): Promise<RunningSimulators> {
+  const base = opts.switchboardUrl.replace(/\/+$/, '');
+  const shared = {
+    ...(opts.statusMode ? { statusMode: opts.statusMode } : {}),
+    ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+    ...(opts.chaos !== undefined ? { chaos: opts.chaos } : {}),
+  };
+  const whatsapp = new WhatsAppSimulator({ webhookUrl: `${base}/webhooks/whatsapp`, ...SIM_DEFAULTS.whatsapp, ...shared, ...opts.whatsapp });
+  const twilio = new TwilioSimulator({ inboundUrl: `${base}/webhooks/twilio/sms`, ...SIM_DEFAULTS.twilio, ...shared, ...opts.twilio });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    void (async () => {
+      if (url.pathname.startsWith('/_sim/')) return void (await control(req, res, url));
+      if (await whatsapp.handle(req, res, url)) return;
+      if (await twilio.handle(req, res, url)) return;
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'not-found' }));
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  // Playing the customer: POST /_sim/whatsapp/send {from, name?, text}, POST /_sim/sms/send
+  // {from, text}; GET /_sim/threads shows both phones' threads with our messages' statuses.
+  const control = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL) => {
+    if (req.method === 'GET' && url.pathname === '/_sim/threads') {
+      return sendJson(res, 200, { whatsapp: Object.fromEntries(whatsapp.threads), sms: Object.fromEntries(twilio.threads) });
+    }
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' });
+    let body: { from?: unknown; name?: unknown; text?: unknown };
+    try {
+      body = JSON.parse(await readBody(req, 64 * 1024)) as typeof body;
+    } catch {
+      return sendJson(res, 400, { error: 'invalid-json' });
+    }
+    if (typeof body.from !== 'string' || typeof body.text !== 'string' || !body.text) return sendJson(res, 400, { error: 'send {from, text}' });
+    if (url.pathname === '/_sim/whatsapp/send') {
+      const from = body.from.replace(/^\+/, '');
+      if (!whatsapp.customers.has(from)) whatsapp.addCustomer(from, typeof body.name === 'string' ? body.name : `+${from}`);
+      return sendJson(res, 200, { switchboardStatus: await whatsapp.customerSends(from, body.text) });
+    }
+    if (url.pathname === '/_sim/sms/send') return sendJson(res, 200, { switchboardStatus: await twilio.customerSends(body.from, body.text) });
+    return sendJson(res, 404, { error: 'not-found' });
+  };
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(server.address() as AddressInfo));
+  });
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    whatsapp,
+    twilio,
+    setSwitchboardUrl(url) {
+      const b = url.replace(/\/+$/, '');
+      whatsapp.options.webhookUrl = `${b}/webhooks/whatsapp`;
+      twilio.options.inboundUrl = `${b}/webhooks/twilio/sms`;
+    },
+    async close() {
+      whatsapp.close();
+      twilio.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The channel config of a Switchboard workspace that uses the simulators at `simUrl`. */
+export function simulatorChannelConfig(workspaceId: string, simUrl: string) {
+  return {
+    whatsapp: [
+      {
+        workspaceId,
+        ...SIM_DEFAULTS.whatsapp,
+        graphBaseUrl: simUrl,
+        idempotencyKeys: true,
+      },
+    ],
+    twilio: [
+      {
+        workspaceId,
+        accountSid: SIM_DEFAULTS.twilio.accountSid,
+        authToken: SIM_DEFAULTS.twilio.authToken,
+        fromNumber: SIM_DEFAULTS.twilio.number,
+        apiBaseUrl: simUrl,
+        idempotencyKeys: true,
+      },
+    ],
+  };
+}

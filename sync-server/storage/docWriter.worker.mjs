@@ -1,0 +1,68 @@
+// The document writer: a worker thread with its own SQLite connection that performs every write
+// of SqliteDocStore's tables (moving logged updates into doc_updates, compaction, deletion), so
+// commits, page writes and WAL checkpoints (fsync) never pause the server's event loop.
+// Plain JavaScript: it runs the same under tsx, vitest and plain node.
+//
+// Messages in:  { id, op: 'insert', rows: [{ name, seq, update }] }
+//               { id, op: 'compact', name, snapshot, throughSeq, at }
+//               { id, op: 'delete', name }
+//               { id, op: 'sync' }            (answers once everything before it is done)
+//               { id, op: 'close' }
+// Messages out: { id, ok: true } | { id, ok: false, error }   (in the order received)
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+
+const insertUpdate = db.prepare('INSERT OR IGNORE INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)');
+const upsertSnapshot = db.prepare(
+  `INSERT INTO doc_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
+   ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
+     through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
+);
+const deleteUpdatesThrough = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
+const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+const deleteSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc = ?');
+
+const insertTx = db.transaction((rows) => {
+  for (const row of rows) insertUpdate.run(row.name, row.seq, row.update);
+});
+const compactTx = db.transaction((name, snapshot, throughSeq, at) => {
+  upsertSnapshot.run(name, snapshot, throughSeq, at);
+  deleteUpdatesThrough.run(name, throughSeq);
+});
+const deleteTx = db.transaction((name) => {
+  deleteUpdates.run(name);
+  deleteSnapshot.run(name);
+});
+
+parentPort.on('message', (msg) => {
+  try {
+    switch (msg.op) {
+      case 'insert':
+        insertTx(msg.rows);
+        break;
+      case 'compact':
+        compactTx(msg.name, msg.snapshot, msg.throughSeq, msg.at);
+        break;
+      case 'delete':
+        deleteTx(msg.name);
+        break;
+      case 'sync':
+        break;
+      case 'close':
+        db.close();
+        parentPort.postMessage({ id: msg.id, ok: true });
+        parentPort.close();
+        return;
+      default:
+        throw new Error(`unknown op ${msg.op}`);
+    }
+    parentPort.postMessage({ id: msg.id, ok: true });
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, error: String(err) });
+  }
+});
