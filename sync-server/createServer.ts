@@ -11,6 +11,7 @@ import { ConversationService } from './conversations/ConversationService.ts';
 import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/seed.ts';
 import type { DocHost } from './docs/DocHost.ts';
 import { LocalFanout } from './fanout/LocalFanout.ts';
+import { UsageCounter } from './library/UsageCounter.ts';
 import { createHttpApp } from './http/createHttpApp.ts';
 import type { Logger } from './ops/log.ts';
 import { type Metrics, createMetrics } from './ops/metrics.ts';
@@ -144,6 +145,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     ...(options.channelFetch ? { fetch: options.channelFetch } : {}),
   });
   conversations.start();
+  const usage = new UsageCounter({ db, docs, logger });
+  usage.start();
 
   let demo: DemoInfo | null = null;
   if (options.demo) {
@@ -201,7 +204,9 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       await conversations.close();
       unlistenMembers();
       await docSync.idle();
+      await usage.close();
       await sync.close();
+      usage.stop();
       conversations.detach();
       server.closeAllConnections();
       await serverClosed;

@@ -2,7 +2,7 @@ import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-j
 import type * as Y from 'yjs';
 import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
-import type { CannedResponse, QuickReply } from '../../shared/schema/settings.ts';
+import type { CannedResponse, LibraryUse, QuickReply } from '../../shared/schema/settings.ts';
 import { renderRichPlain, renderRichWhatsApp } from '../../shared/templates/renderRich.ts';
 import { hasVariables, renderTemplate } from '../../shared/templates/renderTemplate.ts';
 import type { TemplateContext } from '../../shared/templates/templateVariables.ts';
@@ -23,8 +23,11 @@ export interface ComposerProps {
   /** The conversation's draft (a root Y.Text of the agent document). */
   draft: Y.Text;
   disabled: boolean;
-  /** Appends the message or note; true when it was appended (the draft is then cleared). */
-  onSend: (mode: ComposerMode, text: string) => boolean;
+  /**
+   * Appends the message or note; true when it was appended (the draft is then cleared). `uses`:
+   * the quick replies and canned responses inserted since the draft was last empty (counted).
+   */
+  onSend: (mode: ComposerMode, text: string, uses: readonly LibraryUse[]) => boolean;
   onTyping: (typing: boolean) => void;
   /** Other agents typing in this conversation. */
   othersTyping: string[];
@@ -72,13 +75,21 @@ export function Composer(props: ComposerProps) {
   const [active, setActive] = createSignal(0);
   const [cannedOpen, setCannedOpen] = createSignal(false);
   let dismissedAt: number | null = null;
+  /** Library entries inserted into this draft (reset when it is sent or emptied). */
+  let uses: LibraryUse[] = [];
+  const addUse = (use: LibraryUse) => {
+    if (!uses.some((u) => u.kind === use.kind && u.id === use.id)) uses = [...uses, use];
+  };
   const menuId = () => `quick-replies-${props.conversationId}`;
   const context = () => props.library?.context() ?? {};
 
   const refreshEmpty = () => {
     setEmpty(!textarea || textarea.value.trim().length === 0);
     setValue(textarea?.value ?? '');
-    if (!textarea?.value) setRich(false);
+    if (!textarea?.value) {
+      setRich(false);
+      uses = [];
+    }
   };
 
   const matches = createMemo(() => {
@@ -123,11 +134,13 @@ export function Composer(props: ComposerProps) {
     setMenu(null);
     dismissedAt = null;
     insertText(reply.text, m?.start);
+    addUse({ kind: 'quickReplies', id: reply.id });
   };
   const pickCanned = (response: CannedResponse) => {
     setCannedOpen(false);
     setRich(true);
     insertText(response.body);
+    addUse({ kind: 'cannedResponses', id: response.id });
   };
 
   const preview = createMemo(() => {
@@ -174,7 +187,8 @@ export function Composer(props: ComposerProps) {
       setError(`Messages are limited to ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters.`);
       return;
     }
-    if (!props.onSend(mode(), outgoing)) return;
+    if (!props.onSend(mode(), outgoing, mode() === 'message' ? uses : [])) return;
+    uses = [];
     setError(null);
     setRich(false);
     setMenu(null);

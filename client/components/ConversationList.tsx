@@ -1,6 +1,6 @@
-import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, For, on, Show } from 'solid-js';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
+import { createRowWindow } from '../lib/createRowWindow.ts';
 import { mark } from '../lib/mark.ts';
 import { ConversationRow } from './ConversationRow.tsx';
 
@@ -29,19 +29,14 @@ export interface ConversationListProps {
  */
 export function ConversationList(props: ConversationListProps) {
   let scroller: HTMLDivElement | undefined;
-  const virtualizer = createVirtualizer({
-    get count() {
-      return props.ids.length;
-    },
-    getScrollElement: () => scroller ?? null,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    getItemKey: (index: number) => props.ids[index] ?? index,
-  });
+  const rows = createRowWindow({ count: () => props.ids.length, rowHeight: ROW_HEIGHT, overscan: 8, scroller: () => scroller });
 
   const visible = createMemo(() => {
     const ids = props.ids;
-    return virtualizer.getVirtualItems().map((item) => ({ id: ids[item.index] as string, index: item.index, start: item.start }));
+    const { start, end } = rows.range();
+    const shown: { id: string; index: number; start: number }[] = [];
+    for (let index = start; index < end; index++) shown.push({ id: ids[index] as string, index, start: index * ROW_HEIGHT });
+    return shown;
   });
   createEffect(
     on(
@@ -59,7 +54,7 @@ export function ConversationList(props: ConversationListProps) {
   const focusRow = (index: number) => {
     const id = props.ids[index];
     if (id === undefined) return;
-    virtualizer.scrollToIndex(index, { align: 'auto' });
+    rows.scrollToIndex(index, 'auto');
     const attempt = (tries: number) => {
       const el = scroller?.querySelector<HTMLElement>(`[data-conversation-id="${id}"]`);
       if (el) el.focus();
@@ -113,7 +108,7 @@ export function ConversationList(props: ConversationListProps) {
           if (index < 0 || !scroller) return;
           const top = index * ROW_HEIGHT;
           if (top < scroller.scrollTop || top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) {
-            virtualizer.scrollToIndex(index, { align: 'center' });
+            rows.scrollToIndex(index, 'center');
           }
         });
       },
@@ -123,7 +118,7 @@ export function ConversationList(props: ConversationListProps) {
   return (
     <div class="list-scroller" ref={scroller} onKeyDown={onKeyDown}>
       <Show when={props.ids.length > 0} fallback={<p class="list-empty">{props.emptyText}</p>}>
-        <ul class="conversation-list" aria-label={props.label} style={{ height: `${virtualizer.getTotalSize()}px` }}>
+        <ul class="conversation-list" aria-label={props.label} style={{ height: `${rows.totalSize()}px` }}>
           <For each={visibleIds()}>
             {(id) => {
               const position = () => positions().get(id);

@@ -113,7 +113,7 @@ export function ConversationPane(props: { id: string }) {
           channel={channel()}
           draft={w.agent.draft(id)}
           disabled={!conv.loaded() || !w.agent.loaded()}
-          onSend={(mode, text) => conv.send(mode, text).ok}
+          onSend={(mode, text, uses) => conv.send(mode, text, { uses }).ok}
           onTyping={(typing) => presence.setTyping(typing)}
           othersTyping={presence.peers().filter((p) => p.typing).map((p) => p.name)}
           library={{

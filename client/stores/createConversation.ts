@@ -3,6 +3,7 @@ import { conversationDoc, newId } from '../../shared/ids.ts';
 import { CONV_ROOTS, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import { AgentEntrySchema, type MessageEntry } from '../../shared/schema/message.ts';
+import { type LibraryUse, MAX_USES_PER_MESSAGE } from '../../shared/schema/settings.ts';
 import type { DocError, DocHandle, SyncClient } from '../sync/SyncClient.ts';
 import { createYArraySignal, createYMapStore } from './yjsBridge.ts';
 
@@ -20,8 +21,12 @@ export interface ConversationStore {
   loaded: Accessor<boolean>;
   synced: Accessor<boolean>;
   error: Accessor<DocError | null>;
-  /** Appends a message or internal note by this agent (a CRDT item: offline it is queued and sent once). */
-  send(kind: 'message' | 'note', text: string, now?: number): SendResult;
+  /**
+   * Appends a message or internal note by this agent (a CRDT item: offline it is queued and sent
+   * once). `uses`: the quick replies and canned responses inserted into a message, which the
+   * server counts (SET3).
+   */
+  send(kind: 'message' | 'note', text: string, options?: { now?: number; uses?: readonly LibraryUse[] }): SendResult;
   setStatus(status: ConversationStatus): void;
 }
 
@@ -44,10 +49,11 @@ export function createConversation(client: SyncClient, workspaceId: string, conv
     loaded: handle.loaded,
     synced: handle.synced,
     error: handle.error,
-    send(kind, rawText, now = Date.now()) {
+    send(kind, rawText, options = {}) {
       if (!handle.loaded()) return { ok: false, reason: 'not-loaded' };
       const text = rawText.trim();
-      const entry: MessageEntry = { id: newId(), kind, author: { type: 'agent', id: agentId }, text, createdAt: now };
+      const entry: MessageEntry = { id: newId(), kind, author: { type: 'agent', id: agentId }, text, createdAt: options.now ?? Date.now() };
+      if (kind === 'message' && options.uses?.length) entry.uses = options.uses.slice(0, MAX_USES_PER_MESSAGE).map((u) => ({ kind: u.kind, id: u.id }));
       if (!text) return { ok: false, reason: 'empty' };
       if (!AgentEntrySchema.safeParse(entry).success) return { ok: false, reason: 'too-long' };
       const arr = doc().getArray<MessageEntry>(CONV_ROOTS.messages);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../ids.ts';
+import { LibraryUseSchema, MAX_USES_PER_MESSAGE } from './settings.ts';
 
 /** Longest message or note text we accept, in characters. */
 export const MAX_TEXT_LENGTH = 20_000;
@@ -28,6 +29,11 @@ export const MessageEntrySchema = z.object({
   createdAt: z.number().int().nonnegative(),
   /** For `event` entries: a machine-readable kind, e.g. 'resolved'. */
   event: z.string().max(64).optional(),
+  /**
+   * For an agent's `message`: the quick replies and canned responses inserted into it, which the
+   * server counts once in the settings document's `usage` (SET3). Never shown to the contact.
+   */
+  uses: z.array(LibraryUseSchema).max(MAX_USES_PER_MESSAGE).optional(),
 });
 export type MessageEntry = z.infer<typeof MessageEntrySchema>;
 

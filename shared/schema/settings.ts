@@ -10,8 +10,8 @@ import { validateTemplate } from '../templates/validateTemplate.ts';
  *   workspace        Y.Map                    name and other plain settings
  *   quickReplies     Y.Map<QuickReply>        id → one quick reply (key = value.id)
  *   cannedResponses  Y.Map<CannedResponse>    id → one canned response (key = value.id)
- *   usage            Y.Map<UsageCount>        quick reply / canned response id → how often it was
- *                                              sent; written only by the server (SET3)
+ *   usage            Y.Map<UsageCount>        usageKey(kind, id) → how often it was sent;
+ *                                              written only by the server (SET3)
  */
 export const SETTINGS_ROOTS = {
   workspace: 'workspace',
@@ -67,12 +67,33 @@ export const CannedResponseSchema = z
   .strict();
 export type CannedResponse = z.infer<typeof CannedResponseSchema>;
 
-/** Times sent, in total and per agent (server-counted, SET3). */
+/** The two libraries of the settings document (their root names). */
+export const LIBRARY_KINDS = ['quickReplies', 'cannedResponses'] as const;
+export type LibraryKind = (typeof LIBRARY_KINDS)[number];
+
+/** Most library entries one message may name in `uses`. */
+export const MAX_USES_PER_MESSAGE = 10;
+
+/**
+ * A quick reply or canned response that went into a sent message: the composer stamps the
+ * message entry with these (`MessageEntry.uses`), and the server counts each once (SET3).
+ */
+export const LibraryUseSchema = z.object({ kind: z.enum(LIBRARY_KINDS), id: z.string().regex(ID_PATTERN) }).strict();
+export type LibraryUse = z.infer<typeof LibraryUseSchema>;
+
+/**
+ * Times sent, in total and per agent (server-counted, SET3), under `usageKey(kind, id)`:
+ * the kind is part of the key so a quick reply and a canned response that share an id (ids of
+ * imported entries are chosen by whoever wrote the file) never share a count.
+ */
 export interface UsageCount {
   total: number;
   byAgent: Record<string, number>;
   lastUsedAt: number;
 }
+
+/** The `usage` key of a library entry, e.g. `quickReplies:qr-refund` (":" never occurs in an id). */
+export const usageKey = (kind: LibraryKind, id: string) => `${kind}:${id}`;
 
 /** The first problem of an invalid value, with the path, for a refusal or an editor message. */
 export function firstIssue(error: z.ZodError): string {

@@ -167,8 +167,15 @@ export class ChannelLedger {
       .run(messageId, workspaceId, conversationId, channel, this.now());
   }
 
-  endSend(messageId: string, state: 'retry' | 'failed'): void {
-    this.db.prepare('UPDATE channel_outbound SET state = ?, updated_at = ? WHERE message_id = ?').run(state, this.now(), messageId);
+  /**
+   * The send did not go through (retry later, or failed). Resolves to false when a status
+   * callback carrying our id already linked the message: the provider has it, nothing to redo.
+   */
+  endSend(messageId: string, state: 'retry' | 'failed'): boolean {
+    const result = this.db
+      .prepare('UPDATE channel_outbound SET state = ?, updated_at = ? WHERE message_id = ? AND provider_id IS NULL')
+      .run(state, this.now(), messageId);
+    return result.changes === 1;
   }
 
   /** The provider accepted the message: remember its id and apply status events that arrived before we knew it. */

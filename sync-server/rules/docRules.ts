@@ -57,7 +57,8 @@ export interface DocRules {
   maxLength?(root: string): number | undefined;
 }
 
-const refuse = (reason: RejectReason, rule: string, detail: string): Refusal => ({ reason, rule, detail });
+/** Details name roots and keys (client-chosen, so capped), never values. */
+const refuse = (reason: RejectReason, rule: string, detail: string): Refusal => ({ reason, rule, detail: detail.slice(0, 200) });
 
 const where = (loc: Location) => (loc.key === null ? loc.root : `${loc.root}.${loc.key}`);
 

@@ -25,6 +25,8 @@ export interface ConnectionEnv {
   logger: Logger;
   metrics: Metrics;
   maxFrameBytes: number;
+  /** Documents one multiplexed connection may have open at once. */
+  maxDocsPerConnection: number;
 }
 
 /** A frame that cannot be decoded (FRAME1): the connection is closed with 4400. */
@@ -224,6 +226,12 @@ export class SyncConnection {
       if (!access.ok) {
         this.logRefusedDoc(docName, access.rule);
         this.sendControl(docName, { type: 'doc-error', doc: docName, reason: access.reason });
+        return;
+      }
+      if (this.subs.size >= this.env.maxDocsPerConnection) {
+        // Every open document is held in memory: an unbounded number would be a way to exhaust it.
+        this.env.logger.warn({ event: 'too_many_docs', conn: this.id, agent: this.principal.agentId, docs: this.subs.size });
+        this.close(CloseCode.rateLimited.code, CloseCode.rateLimited.reason);
         return;
       }
       sub = this.open(docName);

@@ -27,6 +27,8 @@ export interface SyncLimits {
   compactAfterBytes: number;
   /** Awareness clientIDs one connection may introduce per document. Default 8. */
   maxAwarenessIdsPerDoc: number;
+  /** Documents one multiplexed connection may have open; one more closes it with 4429. Default 1000. */
+  maxDocsPerConnection: number;
   /** On close(), sockets that have not closed after this long are terminated (ms). Default 2 s. */
   closeGraceMs: number;
 }
@@ -38,6 +40,7 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   compactAfterUpdates: 500,
   compactAfterBytes: 1024 * 1024,
   maxAwarenessIdsPerDoc: 8,
+  maxDocsPerConnection: 1000,
   closeGraceMs: 2_000,
 };
 
@@ -100,6 +103,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     logger,
     metrics,
     maxFrameBytes: limits.maxFrameBytes,
+    maxDocsPerConnection: limits.maxDocsPerConnection,
     joinRoom(docName: string, member: AwarenessMember): AwarenessRoom {
       let room = rooms.get(docName);
       if (!room) {

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { makeProvider, type TestProvider } from '../helpers/makeProvider.ts';
 import { MuxTestClient } from '../helpers/muxClient.ts';
 import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer.ts';
-import { messageBy, PRINCIPALS, TOKENS } from '../helpers/syncFixtures.ts';
+import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
 describe('multiplexed sync (/sync)', () => {
@@ -121,5 +121,17 @@ describe('multiplexed sync (/sync)', () => {
     dana.close();
     await waitFor(() => !samAw.getStates().has(danaAw.clientID), 'dana\'s state removed');
     expect(samAw.getStates().has(leeAw.clientID)).toBe(true);
+  });
+
+  it('closes a connection that opens more documents than the limit with 4429', async () => {
+    server = await startSyncServer({ tokens: TOKENS, limits: { maxDocsPerConnection: 3 } });
+    const dana = await mux('token-dana');
+    for (const n of ['a', 'b', 'c']) dana.open(`ws/conv/${n}`);
+    await Promise.all(['a', 'b', 'c'].map((n) => dana.whenSynced(`ws/conv/${n}`)));
+    dana.sendControl('ws/conv/a', { type: 'unsubscribe', doc: 'ws/conv/a' });
+    dana.open('ws/conv/d');
+    await dana.whenSynced('ws/conv/d');
+    dana.open('ws/conv/e');
+    expect(await dana.whenClosed()).toBe(4429);
   });
 });

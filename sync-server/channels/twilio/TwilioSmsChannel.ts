@@ -169,12 +169,12 @@ export class TwilioSmsChannel implements ChannelAdapter, ChannelModule {
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
     } catch (err) {
+      // A status callback carrying our id may have linked the message meanwhile: the provider has it.
       if (neverReachedProvider(err) || account.idempotencyKeys) {
-        this.ledger.endSend(message.id, 'retry');
+        if (!this.ledger.endSend(message.id, 'retry')) return { status: 'queued' };
         return { status: 'retry', reason: 'Twilio could not be reached' };
       }
-      this.ledger.endSend(message.id, 'failed');
-      return OUTCOME_UNKNOWN;
+      return this.ledger.endSend(message.id, 'failed') ? OUTCOME_UNKNOWN : { status: 'queued' };
     }
     const json = (await response.json().catch(() => null)) as { sid?: string; status?: string; code?: number; message?: string } | null;
     if (response.ok && json?.sid) {
