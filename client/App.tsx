@@ -1,6 +1,7 @@
 import { createEffect, createSignal, Match, onMount, Switch } from 'solid-js';
 import { Notices } from './components/Notices.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
+import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { WorkspaceGate } from './pages/WorkspaceGate.tsx';
 import type { UpdatePrompt } from './pwa/createUpdatePrompt.ts';
@@ -9,12 +10,19 @@ import type { SessionStore } from './stores/createSession.ts';
 import { useWorkspace } from './stores/createWorkspace.ts';
 import type { WorkspaceSync } from './sync/openWorkspaceSync.ts';
 
-/** Routes: /signin, / (inbox), /c/<id> (a conversation). Signed out, everything goes to /signin. */
+/**
+ * Routes: /signin, / (inbox), /c/<id> (a conversation), /settings/<section>. Signed out,
+ * everything goes to /signin (and back after signing in).
+ */
 export function App(props: { session: SessionStore; updates: UpdatePrompt | null }) {
   const route = () => parseRoute(currentPath());
   const selectedId = () => {
     const r = route();
     return r.name === 'conversation' ? r.id : null;
+  };
+  const settingsSection = () => {
+    const r = route();
+    return r.name === 'settings' ? r.section : null;
   };
   let sync: WorkspaceSync | null = null;
   let returnTo = '/';
@@ -23,9 +31,10 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
     const signedIn = props.session.session() !== null;
     const r = route();
     if (!signedIn && r.name !== 'signin') {
-      if (r.name === 'conversation') returnTo = currentPath();
+      if (r.name === 'conversation' || r.name === 'settings') returnTo = currentPath();
       navigate('/signin', { replace: true });
     } else if (signedIn && (r.name === 'signin' || r.name === 'not-found')) navigate('/', { replace: true });
+    else if (r.name === 'settings' && currentPath() !== r.path) navigate(r.path, { replace: true });
   });
 
   onMount(() => void props.session.verify());
@@ -65,7 +74,12 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
             if (!session) return null;
             return (
               <WorkspaceGate session={session} onSignInRequired={() => props.session.expire()} onReady={(s) => (sync = s)}>
-                <InboxPage selectedId={selectedId()} onSignOut={() => void signOut()} />
+                <Switch>
+                  <Match when={settingsSection()}>{(section) => <SettingsPage section={section()} />}</Match>
+                  <Match when={true}>
+                    <InboxPage selectedId={selectedId()} onSignOut={() => void signOut()} />
+                  </Match>
+                </Switch>
                 <WorkspaceNotices
                   updateAvailable={(props.updates?.needRefresh() ?? false) && !dismissedUpdate()}
                   onUpdate={() => props.updates?.update()}

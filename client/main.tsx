@@ -8,6 +8,7 @@ import './styles/base.css';
 import './styles/inbox.css';
 import './styles/thread.css';
 import './styles/signin.css';
+import './styles/settings.css';
 
 mark('boot');
 const root = document.getElementById('app');

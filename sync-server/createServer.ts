@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { Directory } from './auth/Directory.ts';
 import { type Channels, createChannels } from './channels/createChannels.ts';
 import { type ChannelConfigInput, parseChannelConfig } from './channels/channelConfig.ts';
+import type { Router } from './http/Router.ts';
 import { type RunningSimulators, simulatorChannelConfig, startSimulators } from './simulators/startSimulators.ts';
 import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
 import { ConversationService } from './conversations/ConversationService.ts';
@@ -163,7 +164,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   // The admin CLI may have changed the directory while the server was down.
   await docSync.syncAll();
 
-  const app = createHttpApp({ directory, metrics, logger, staticDir: options.staticDir ?? DEFAULT_STATIC_DIR, sync, webchat, extraRoutes: [(router) => channels.routes(router)] });
+  const app = createHttpApp({ directory, metrics, logger, staticDir: options.staticDir ?? DEFAULT_STATIC_DIR, sync, webchat, extraRoutes: [(router) => channels.routes(router), (router) => simulators && phoneRoutes(router, simulators)] });
   const server = createHttpServer(app.handleRequest);
   server.on('upgrade', app.handleUpgrade);
   server.on('clientError', (_err, socket) => {
@@ -234,6 +235,16 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     connections: () => ({ sync: sync.connectionCount(), webchat: webchat.connectionCount() }),
     close,
   };
+}
+
+/** `/demo/phone/`: the simulators' customer phone page (they listen on their own port). */
+function phoneRoutes(router: Router, sims: RunningSimulators): void {
+  const redirect: Parameters<Router['on']>[2] = ({ res }) => {
+    res.writeHead(302, { location: `${sims.url}/_sim/`, 'cache-control': 'no-store' });
+    res.end();
+  };
+  router.on('GET', '/demo/phone', redirect);
+  router.on('GET', '/demo/phone/', redirect);
 }
 
 /** Customers who write on WhatsApp and SMS when the demo is first seeded, through the simulators. */

@@ -18,6 +18,7 @@ function banner(server: SwitchboardServer, appBuilt: boolean): string {
   if (server.demo) lines.push(`  Demo website   ${server.url}/demo/   (a shop page with the webchat widget)`);
   lines.push(`  Data           ${server.dataDir}`);
   if (server.simulators) lines.push(`  Simulators     ${server.simulators.url}   (WhatsApp Cloud API and Twilio, in-process; docs/channels.md)`);
+  if (server.simulators) lines.push(`  Customer phone ${server.simulators.url}/_sim/   (play a WhatsApp or SMS customer; also ${server.url}/demo/phone/)`);
   lines.push(`  Health         ${server.url}/healthz   Metrics ${server.url}/metrics`);
   if (server.demo) {
     lines.push('', `  Demo workspace "${server.demo.workspaceName}"${server.demo.seeded ? ' (just created)' : ''}; password for everyone: ${server.demo.password}`);

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import type * as Y from 'yjs';
 import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
@@ -7,6 +7,7 @@ import { renderRichPlain, renderRichWhatsApp } from '../../shared/templates/rend
 import { hasVariables, renderTemplate } from '../../shared/templates/renderTemplate.ts';
 import type { TemplateContext } from '../../shared/templates/templateVariables.ts';
 import { bindTextareaToYText } from '../lib/bindTextareaToYText.ts';
+import { segmentLabel, whatsappWindow } from '../lib/channelHints.ts';
 import { caretPosition, slashQuery } from '../lib/caretPosition.ts';
 import { fuzzyRank, type RankField } from '../lib/fuzzyRank.ts';
 import { CannedResponseDialog } from './CannedResponseDialog.tsx';
@@ -33,6 +34,10 @@ export interface ComposerProps {
   othersTyping: string[];
   /** Quick replies and canned responses of the workspace, and what their variables read. */
   library?: ComposerLibrary;
+  /** When the contact last wrote (WhatsApp's 24-hour window counts from it); null: never. */
+  lastInboundAt?: number | null;
+  /** The current time (refreshed by the workspace), for the window timer. */
+  now?: number;
 }
 
 export interface ComposerLibrary {
@@ -174,10 +179,23 @@ export function Composer(props: ComposerProps) {
   };
   onCleanup(stopTyping);
 
+  /** WhatsApp only: whether a free-form reply may be sent now (the server refuses it otherwise). */
+  const waWindow = createMemo(() => (props.channel === 'whatsapp' ? whatsappWindow(props.lastInboundAt ?? null, props.now ?? Date.now()) : null));
+  const refused = () => {
+    const w = waWindow();
+    return mode() === 'message' && w && !w.open ? w.reason : null;
+  };
+  const segments = () => (props.channel === 'sms' && mode() === 'message' ? segmentLabel(value()) : null);
+
   const send = () => {
     if (!textarea || props.disabled) return;
     const text = textarea.value;
     if (!text.trim()) return;
+    const closed = refused();
+    if (closed) {
+      setError(`Not sent. ${closed}`);
+      return;
+    }
     const outgoing = finalText(text, mode(), rich(), props.channel, context());
     if (!outgoing.trim()) {
       setError('This reply is empty once its variables are filled in.');
@@ -200,8 +218,16 @@ export function Composer(props: ComposerProps) {
     textarea.focus();
   };
 
-  const hint = () => (props.channel ? CAPABILITIES[props.channel]?.typingHint : undefined);
+  const caps = () => (props.channel ? CAPABILITIES[props.channel] : undefined);
   const hintId = () => `composer-hint-${props.conversationId}`;
+  const channelId = () => `composer-channel-${props.conversationId}`;
+  /** What the channel cannot carry, from the capability table (read tracking is in the header). */
+  const channelHints = () => {
+    const c = caps();
+    if (!c || mode() !== 'message') return [];
+    return c.typingHint ? [c.typingHint] : [];
+  };
+  const showChannelLine = () => channelHints().length > 0 || !!segments() || !!waWindow();
 
   return (
     <form
@@ -229,6 +255,32 @@ export function Composer(props: ComposerProps) {
           {props.othersTyping.join(', ')} {props.othersTyping.length === 1 ? 'is' : 'are'} typing…
         </p>
       </Show>
+      <Show when={showChannelLine()}>
+        <div id={channelId()} class="composer__channel" classList={{ 'composer__channel--refused': !!refused() }} data-testid="channel-hints">
+          <Show when={waWindow()}>
+            {(w) => (
+              <Show
+                when={w().open ? (w() as { closesAt: number; label: string }) : null}
+                fallback={
+                  <span class="composer__window composer__window--closed" role="status">
+                    {(w() as { reason: string }).reason}
+                  </span>
+                }
+              >
+                {(open) => (
+                  <span class="composer__window" title={`WhatsApp allows free-form replies until ${new Date(open().closesAt).toLocaleString('en-US')}`}>
+                    {open().label}
+                  </span>
+                )}
+              </Show>
+            )}
+          </Show>
+          <Show when={segments()}>
+            {(label) => <span class="composer__segments">{label()}</span>}
+          </Show>
+          <For each={channelHints()}>{(h) => <span class="composer__channel-hint">{h}</span>}</For>
+        </div>
+      </Show>
       <div class="composer__box">
         <textarea
           ref={textarea}
@@ -236,7 +288,7 @@ export function Composer(props: ComposerProps) {
           rows={3}
           maxLength={MAX_TEXT_LENGTH}
           aria-label={`Reply to ${props.contactName}`}
-          aria-describedby={`${hintId()}`}
+          aria-describedby={showChannelLine() ? `${channelId()} ${hintId()}` : hintId()}
           aria-autocomplete={props.library ? 'list' : undefined}
           aria-controls={menu() ? menuId() : undefined}
           aria-activedescendant={menu() && matches().length > 0 ? optionId(menuId(), active()) : undefined}
@@ -332,9 +384,8 @@ export function Composer(props: ComposerProps) {
           <p id={hintId()} class="composer__hint">
             {mode() === 'note' ? 'Internal note: only agents see it. ' : ''}
             Enter to send, Shift+Enter for a new line{props.library ? ', / for quick replies' : ''}.
-            <Show when={hint() && mode() === 'message'}> {hint()}.</Show>
           </p>
-          <button type="submit" class="button button--primary composer__send" disabled={props.disabled || empty()}>
+          <button type="submit" class="button button--primary composer__send" disabled={props.disabled || empty() || !!refused()}>
             <SendIcon size={15} />
             Send
           </button>

@@ -9,6 +9,8 @@ export const ROW_HEIGHT = 84;
 export interface ConversationListProps {
   /** Ids in display order. */
   ids: string[];
+  /** Rows the list stands for, when `ids` are only the first of them (first-screen snapshot). */
+  total?: number;
   summary: (id: string) => ConversationSummary | undefined;
   unread: (id: string) => number;
   assigneeName: (id: string) => string | null;
@@ -125,7 +127,7 @@ export function ConversationList(props: ConversationListProps) {
               return (
                 <li
                   class="conversation-list__item"
-                  aria-setsize={props.ids.length}
+                  aria-setsize={props.total ?? props.ids.length}
                   aria-posinset={(position()?.index ?? 0) + 1}
                   style={{ transform: `translateY(${position()?.start ?? 0}px)`, height: `${ROW_HEIGHT}px` }}
                 >

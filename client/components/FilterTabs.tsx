@@ -1,5 +1,6 @@
 import { For } from 'solid-js';
 import type { AssigneeFilter } from '../stores/conversationOrder.ts';
+import { formatCount } from '../lib/formatCount.ts';
 
 const TABS: Array<{ value: AssigneeFilter; label: string }> = [
   { value: 'mine', label: 'Mine' },
@@ -50,7 +51,7 @@ export function FilterTabs(props: FilterTabsProps) {
           >
             <span class="filter-tab__label">{tab.label}</span>
             <span class="filter-tab__count" aria-hidden="true">
-              {props.counts[tab.value].toLocaleString('en-US')}
+              {formatCount(props.counts[tab.value])}
             </span>
           </button>
         )}

@@ -1,4 +1,5 @@
 import { Match, Show, Switch } from 'solid-js';
+import type { Channel } from '../../shared/channels/capabilities.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { messageTime } from '../lib/formatTime.ts';
@@ -12,6 +13,8 @@ export interface MessageBubbleProps {
   /** Written by the signed-in agent. */
   mine: boolean;
   now: number;
+  /** The conversation's channel (what its receipts can say). */
+  channel?: Channel | undefined;
 }
 
 /** One entry of the thread: a contact or agent message, an internal note (yellow), or an event line. */
@@ -62,7 +65,7 @@ export function MessageBubble(props: MessageBubbleProps) {
             <p class="bubble__text">{props.entry.text}</p>
             <Show when={props.entry.author.type === 'agent'}>
               <div class="bubble__status">
-                <DeliveryStatus receipt={props.receipt} />
+                <DeliveryStatus receipt={props.receipt} channel={props.channel} />
               </div>
             </Show>
           </div>

@@ -4,6 +4,7 @@ import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { Author, MessageEntry } from '../../shared/schema/message.ts';
 import { dayLabel, sameDay } from '../lib/formatTime.ts';
 import { ArrowDownIcon } from './icons.tsx';
+import type { Channel } from '../../shared/channels/capabilities.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 
 /** Messages rendered at first and added per step when scrolling up. */
@@ -17,6 +18,8 @@ export interface MessageListProps {
   authorName: (author: Author) => string;
   me: string;
   now: number;
+  /** The conversation's channel (what receipts can say). */
+  channel?: Channel | undefined;
   /** Where the agent left this thread (null anchor: at the bottom). */
   initialScroll: ScrollPosition | undefined;
   onScrollPosition: (position: ScrollPosition) => void;
@@ -145,6 +148,7 @@ export function MessageList(props: MessageListProps) {
                     authorName={props.authorName(entry.author)}
                     mine={entry.author.type === 'agent' && entry.author.id === props.me}
                     now={props.now}
+                    channel={props.channel}
                   />
                 </>
               );

@@ -4,7 +4,8 @@ import type { ConnectionState } from '../sync/SyncClient.ts';
 import { Avatar } from './Avatar.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { FilterTabs } from './FilterTabs.tsx';
-import { InboxIcon, SearchIcon, SignOutIcon } from './icons.tsx';
+import { Link } from '../router/Link.tsx';
+import { InboxIcon, SearchIcon, SettingsIcon, SignOutIcon } from './icons.tsx';
 
 export interface SidebarProps {
   workspaceName: string;
@@ -81,6 +82,11 @@ export function Sidebar(props: SidebarProps) {
       </div>
 
       <div class="sidebar__spacer" />
+
+      <Link href="/settings/quick-replies" class="sidebar__link">
+        <SettingsIcon />
+        Settings
+      </Link>
 
       <ConnectionIndicator state={props.connection} onReload={props.onReload} />
 

@@ -14,6 +14,8 @@ export interface ThreadHeaderProps {
   assigneeName: string | null;
   peers: Peer[];
   disabled: boolean;
+  /** Where read tracking is unavailable (channel, or this contact), shown under the name. */
+  readHint?: string | null;
   onToggleStatus: () => void;
 }
 
@@ -47,6 +49,9 @@ export function ThreadHeader(props: ThreadHeaderProps) {
           </span>
           <span class="thread-header__assignee">{props.assigneeName ? `Assigned to ${props.assigneeName}` : 'Unassigned'}</span>
         </div>
+        <Show when={props.readHint}>
+          <p class="thread-header__read-hint">{props.readHint}</p>
+        </Show>
       </div>
       <div class="thread-header__actions">
         <Show when={props.peers.length > 0}>

@@ -1,11 +1,11 @@
-import { type Accessor, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
+import { type Accessor, createMemo, createSignal, onCleanup, onMount, untrack } from 'solid-js';
 
 export interface RowWindowOptions {
   /** How many rows the list has. */
   count: Accessor<number>;
   /** Every row is this tall (px). */
   rowHeight: number;
-  /** Rows rendered beyond each edge of the viewport. */
+  /** Rows rendered beyond each edge of the viewport, once the list has been scrolled. */
   overscan: number;
   /** The scrolling element (set by a ref, read once mounted). */
   scroller: () => HTMLElement | undefined;
@@ -28,18 +28,27 @@ export interface RowWindow {
 export function createRowWindow(options: RowWindowOptions): RowWindow {
   const { rowHeight, overscan } = options;
   const [scrollTop, setScrollTop] = createSignal(0);
+  // The first frame renders only what is in view (every extra row is layout before the first
+  // paint); rows beyond the edges are added at the first scroll.
+  const [scrolled, setScrolled] = createSignal(false);
   const [viewport, setViewport] = createSignal(typeof window === 'undefined' ? 800 : window.innerHeight || 800);
 
   onMount(() => {
     const el = options.scroller();
     if (!el) return;
-    const onScroll = () => setScrollTop(el.scrollTop);
+    const onScroll = () => {
+      setScrolled(true);
+      setScrollTop(el.scrollTop);
+    };
     el.addEventListener('scroll', onScroll, { passive: true });
     let observer: ResizeObserver | null = null;
     if (typeof ResizeObserver === 'function') {
       observer = new ResizeObserver(() => {
-        // Layout is clean when observers run: reading sizes here forces nothing.
-        if (el.clientHeight > 0) setViewport(el.clientHeight);
+        // Layout is clean when observers run: reading sizes here forces nothing. Before the first
+        // scroll the estimate only grows: shrinking it would change the DOM (and lay it out
+        // again) right before the first paint, to remove rows nobody sees.
+        const height = el.clientHeight;
+        if (height > 0) setViewport((current) => (untrack(scrolled) ? height : Math.max(current, height)));
         setScrollTop(el.scrollTop);
       });
       observer.observe(el);
@@ -56,7 +65,8 @@ export function createRowWindow(options: RowWindowOptions): RowWindow {
       const top = scrollTop();
       const first = Math.floor(top / rowHeight);
       const last = Math.ceil((top + viewport()) / rowHeight);
-      return { start: Math.max(0, Math.min(count, first - overscan)), end: Math.max(0, Math.min(count, last + overscan)) };
+      const extra = scrolled() ? overscan : 0;
+      return { start: Math.max(0, Math.min(count, first - extra)), end: Math.max(0, Math.min(count, last + extra)) };
     },
     { start: 0, end: 0 },
     { equals: (a, b) => a.start === b.start && a.end === b.end },
@@ -76,6 +86,7 @@ export function createRowWindow(options: RowWindowOptions): RowWindow {
       else if (top + rowHeight > el.scrollTop + height) next = top + rowHeight - height;
       if (next === null) return;
       el.scrollTop = Math.max(0, next);
+      setScrolled(true);
       setScrollTop(el.scrollTop);
     },
   };

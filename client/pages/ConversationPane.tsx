@@ -1,9 +1,11 @@
-import { createEffect, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
+import { createEffect, createMemo, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
+import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import type { Contact, ConversationStatus } from '../../shared/schema/conversation.ts';
 import type { TemplateContact, TemplateContext } from '../../shared/templates/templateVariables.ts';
 import { Composer } from '../components/Composer.tsx';
 import { MessageList } from '../components/MessageList.tsx';
 import { ThreadHeader } from '../components/ThreadHeader.tsx';
+import { lastContactMessageAt, readReceiptsSeemOff } from '../lib/channelHints.ts';
 import { createConversation } from '../stores/createConversation.ts';
 import { createPageVisible } from '../stores/createPageVisible.ts';
 import { createPresence } from '../stores/createPresence.ts';
@@ -26,6 +28,18 @@ export function ConversationPane(props: { id: string }) {
   const contactDetail = () => conv.meta.contact?.email ?? conv.meta.contact?.phone ?? null;
   const channel = () => conv.meta.channel ?? summary()?.channel;
   const status = (): ConversationStatus => conv.status() ?? summary()?.status ?? 'open';
+  const lastInboundAt = createMemo(() => lastContactMessageAt(conv.messages()));
+  /** The header's note on read tracking: always where the channel has none, for WhatsApp once it shows. */
+  const readHint = () => {
+    const c = channel();
+    if (!c) return null;
+    const caps = CAPABILITIES[c];
+    if (caps.readReceipts === 'no') return caps.readHint ?? null;
+    if (caps.readReceipts === 'recipient' && readReceiptsSeemOff(conv.messages(), conv.receipts)) {
+      return 'Read tracking is unavailable for this contact: they seem to have turned read receipts off, so replies stay at Delivered.';
+    }
+    return null;
+  };
   const assigneeId = () => (conv.meta.assigneeId !== undefined ? conv.meta.assigneeId : (summary()?.assigneeId ?? null));
 
   // Opening (and keeping open) a conversation marks it read: read mark = inboundCount.
@@ -75,6 +89,7 @@ export function ConversationPane(props: { id: string }) {
         status={status()}
         assigneeName={w.memberName(assigneeId())}
         peers={presence.peers()}
+        readHint={readHint()}
         disabled={!conv.loaded() || unavailable()}
         onToggleStatus={() => conv.setStatus(status() === 'resolved' ? 'open' : 'resolved')}
       />
@@ -95,6 +110,7 @@ export function ConversationPane(props: { id: string }) {
             authorName={(author) => w.authorName(author, contactName())}
             me={me}
             now={w.now()}
+            channel={channel()}
             initialScroll={untrack(() => w.agent.scroll[id])}
             onScrollPosition={(position) => w.agent.saveScroll(id, position)}
             label={`Conversation with ${contactName()}`}
@@ -116,6 +132,8 @@ export function ConversationPane(props: { id: string }) {
           onSend={(mode, text, uses) => conv.send(mode, text, { uses }).ok}
           onTyping={(typing) => presence.setTyping(typing)}
           othersTyping={presence.peers().filter((p) => p.typing).map((p) => p.name)}
+          lastInboundAt={lastInboundAt()}
+          now={w.now()}
           library={{
             quickReplies: w.library.quickReplies,
             quickReplyFields: w.library.quickReplyFields,

@@ -2,6 +2,7 @@ import { createMemo, Show } from 'solid-js';
 import { ConversationList } from '../components/ConversationList.tsx';
 import { InboxIcon } from '../components/icons.tsx';
 import { Sidebar } from '../components/Sidebar.tsx';
+import { formatCount } from '../lib/formatCount.ts';
 import type { AssigneeFilter } from '../stores/conversationOrder.ts';
 import { useWorkspace } from '../stores/createWorkspace.ts';
 import { ConversationPane } from './ConversationPane.tsx';
@@ -13,9 +14,9 @@ const LIST_ID = 'conversation-list-panel';
 export function InboxPage(props: { selectedId: string | null; onSignOut: () => void }) {
   const w = useWorkspace();
   const ids = w.inbox.ids;
-  const hasDraft = (id: string) => w.agent.drafts[id] === true;
+  const total = () => w.inbox.total();
   const emptyText = createMemo(() => {
-    if (!w.index.loaded()) return 'Loading conversations…';
+    if (!w.index.loaded() || w.inbox.partial()) return 'Loading conversations…';
     if (w.search.matches()) return 'No conversations match your search.';
     if (w.inbox.assignee() === 'mine') return 'Nothing assigned to you.';
     if (w.inbox.assignee() === 'unassigned') return 'No unassigned conversations.';
@@ -43,19 +44,20 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
         <header class="list-pane__header">
           <h1 class="list-pane__title">{TITLES[w.inbox.assignee()]}</h1>
           <span class="list-pane__count" aria-live="polite">
-            {ids().length.toLocaleString('en-US')} {ids().length === 1 ? 'conversation' : 'conversations'}
+            {formatCount(total())} {total() === 1 ? 'conversation' : 'conversations'}
           </span>
         </header>
         <ConversationList
           ids={ids()}
+          total={total()}
           summary={(id) => w.index.conversations.get(id)}
           unread={w.unread}
           assigneeName={(id) => w.memberName(w.index.conversations.get(id)?.assigneeId)}
-          hasDraft={hasDraft}
+          hasDraft={w.hasDraft}
           selectedId={props.selectedId}
           now={w.now()}
           emptyText={emptyText()}
-          label={`${TITLES[w.inbox.assignee()]}, ${ids().length} conversations, newest activity first`}
+          label={`${TITLES[w.inbox.assignee()]}, ${total()} conversations, newest activity first`}
         />
       </section>
       <main class="thread-pane" id="main">

@@ -23,15 +23,27 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   setPath(location.pathname);
 }
 
+export const SETTINGS_SECTIONS = ['quick-replies', 'canned-responses'] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+
 export type Route =
   | { name: 'inbox' }
   | { name: 'conversation'; id: string }
+  | { name: 'settings'; section: SettingsSection; path: string }
   | { name: 'signin' }
   | { name: 'not-found' };
+
+/** Where a settings section lives; `/settings` alone is its first section. */
+export const settingsPath = (section: SettingsSection) => `/settings/${section}`;
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'inbox' };
   if (pathname === '/signin') return { name: 'signin' };
+  const settings = /^\/settings(?:\/([a-z-]+))?\/?$/.exec(pathname);
+  if (settings) {
+    const section = (settings[1] ?? SETTINGS_SECTIONS[0]) as SettingsSection;
+    return SETTINGS_SECTIONS.includes(section) ? { name: 'settings', section, path: settingsPath(section) } : { name: 'not-found' };
+  }
   const match = /^\/c\/([A-Za-z0-9_-]{1,64})\/?$/.exec(pathname);
   if (match?.[1]) return { name: 'conversation', id: match[1] };
   return { name: 'not-found' };

@@ -1,6 +1,7 @@
 import { type Accessor, createMemo, createSignal } from 'solid-js';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
-import { type AssigneeFilter, countByAssignee, orderConversations, type StatusFilter } from './conversationOrder.ts';
+import { type AssigneeFilter, countByAssignee, matchesFilter, orderConversations, type StatusFilter } from './conversationOrder.ts';
+import type { IndexSnapshot } from './indexSnapshot.ts';
 import type { KeyedValues } from './yjsBridge.ts';
 
 export interface InboxStore {
@@ -10,7 +11,11 @@ export interface InboxStore {
   setStatus(value: StatusFilter): void;
   /** Ids of the rows to show, in order. */
   ids: Accessor<string[]>;
+  /** How many conversations the current filters match (more than `ids` while showing a snapshot). */
+  total: Accessor<number>;
   counts: Accessor<Record<AssigneeFilter, number>>;
+  /** Showing the first-screen snapshot: `ids` are only the first rows, `counts` the saved ones. */
+  partial: Accessor<boolean>;
 }
 
 export interface InboxOptions {
@@ -18,6 +23,8 @@ export interface InboxOptions {
   me: string;
   matches: Accessor<ReadonlySet<string> | null>;
   initialAssignee?: AssigneeFilter;
+  /** The first-screen snapshot while the index document is not loaded yet (null after). */
+  preview?: Accessor<IndexSnapshot | null>;
 }
 
 /**
@@ -27,14 +34,30 @@ export interface InboxOptions {
 export function createInbox(options: InboxOptions): InboxStore {
   const [assignee, setAssignee] = createSignal<AssigneeFilter>(options.initialAssignee ?? 'all');
   const [status, setStatus] = createSignal<StatusFilter>('all');
+  const preview = options.preview ?? (() => null);
   const all = createMemo(() => options.conversations.values());
   const ids = createMemo(
-    () => orderConversations(all(), { assignee: assignee(), status: status(), me: options.me, matches: options.matches() }),
+    () => {
+      const snapshot = preview();
+      const filter = { assignee: assignee(), status: status(), me: options.me, matches: options.matches() };
+      if (!snapshot) return orderConversations(all(), filter);
+      // The saved first rows of the tab, already in order (no sort before the first paint).
+      return snapshot.lists[filter.assignee].filter((id) => {
+        const s = options.conversations.get(id);
+        return s !== undefined && (!filter.matches || filter.matches.has(id)) && matchesFilter(s, filter);
+      });
+    },
     [],
     { equals: sameList },
   );
-  const counts = createMemo(() => countByAssignee(all(), { status: status(), me: options.me, matches: options.matches() }));
-  return { assignee, setAssignee, status, setStatus, ids, counts };
+  const counts = createMemo(() => {
+    const snapshot = preview();
+    if (snapshot && status() === 'all' && !options.matches()) return snapshot.counts;
+    return countByAssignee(all(), { status: status(), me: options.me, matches: options.matches() });
+  });
+  const partial = () => preview() !== null;
+  const total = () => (partial() && status() === 'all' && !options.matches() ? counts()[assignee()] : ids().length);
+  return { assignee, setAssignee, status, setStatus, ids, total, counts, partial };
 }
 
 function sameList(a: string[], b: string[]): boolean {

@@ -2,7 +2,6 @@ import { type Accessor, createContext, onCleanup, useContext } from 'solid-js';
 import { settingsDoc } from '../../shared/ids.ts';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
 import type { Author } from '../../shared/schema/message.ts';
-import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import type { WorkspaceSync } from '../sync/openWorkspaceSync.ts';
 import type { ConnectionState, SyncClient } from '../sync/SyncClient.ts';
@@ -12,8 +11,9 @@ import { createInbox, type InboxStore } from './createInbox.ts';
 import { createLibrary, type LibraryStore } from './createLibrary.ts';
 import { createNow } from './createNow.ts';
 import { createSearch, type SearchStore } from './createSearch.ts';
+import { createSnapshotWriter } from './createSnapshotWriter.ts';
 import { createWorkspaceIndex, type WorkspaceIndexStore } from './createWorkspaceIndex.ts';
-import { writeIndexSnapshot } from './indexSnapshot.ts';
+import { type IndexSnapshot, writeIndexSnapshot } from './indexSnapshot.ts';
 import { unreadCount } from './unreadCount.ts';
 import { createYMapStore } from './yjsBridge.ts';
 
@@ -36,28 +36,40 @@ export interface Workspace {
   /** Display name of a message's author; `contactName` for contact messages. */
   authorName(author: Author, contactName: string): string;
   unread(conversationId: string): number;
+  /** Whether the agent has an unsent draft in the conversation. */
+  hasDraft(conversationId: string): boolean;
 }
 
 /** Builds the workspace stores for a session (inside a Solid owner: everything cleans up with it). */
-export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snapshot: readonly ConversationSummary[] | null = null): Workspace {
+export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snapshot: IndexSnapshot | null = null): Workspace {
   const { client } = sync;
   const ws = session.workspace.id;
   const me = session.agent.id;
-  const index = createWorkspaceIndex(client, ws, {
-    snapshot,
-    saveSnapshot: (summaries) => writeIndexSnapshot(sync.db, summaries),
-  });
+  const index = createWorkspaceIndex(client, ws, { snapshot });
   const agent = createAgentState(client, ws, me);
+  // Until their documents are in, the rows of the first screen show what the snapshot saved.
+  const preview = index.preview;
+  const savedRead = () => (agent.loaded() ? null : preview()?.read);
+  const savedDrafts = () => (agent.loaded() ? null : preview()?.drafts);
+  const member = (id: string) => index.members[id] ?? preview()?.members[id];
+  createSnapshotWriter({
+    index,
+    me,
+    member: (id) => index.members[id],
+    read: (id) => agent.read[id],
+    hasDraft: (id) => agent.drafts[id] === true,
+    save: (json) => writeIndexSnapshot(sync.db, json),
+  });
   const settingsHandle = client.retain(settingsDoc(ws));
   onCleanup(() => settingsHandle.release());
   const settings = createYMapStore<unknown>(() => settingsHandle.doc().getMap(SETTINGS_ROOTS.workspace));
   const library = createLibrary(settingsHandle, session.agent.role);
   const search = createSearch({ db: sync.db, conversations: index.conversations });
-  const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches });
+  const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview });
   createBackgroundSync({ client, workspaceId: ws, index, search });
   const now = createNow();
 
-  const memberName = (id: string | null | undefined) => (id ? (index.members[id]?.name ?? null) : null);
+  const memberName = (id: string | null | undefined) => (id ? (member(id)?.name ?? null) : null);
   return {
     session,
     sync,
@@ -82,7 +94,8 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
           return 'Switchboard';
       }
     },
-    unread: (id) => unreadCount(index.conversations.get(id), agent.read[id]),
+    unread: (id) => unreadCount(index.conversations.get(id), savedRead()?.[id] ?? agent.read[id]),
+    hasDraft: (id) => savedDrafts()?.includes(id) ?? agent.drafts[id] === true,
   };
 }
 

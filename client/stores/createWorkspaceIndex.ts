@@ -1,8 +1,9 @@
-import { type Accessor, createEffect, createSignal, onCleanup, untrack } from 'solid-js';
+import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { indexDoc } from '../../shared/ids.ts';
 import { type ConversationSummary, INDEX_ROOTS, type MemberSummary } from '../../shared/schema/workspaceIndex.ts';
 import { afterPaint } from '../lib/afterPaint.ts';
 import type { DocHandle, SyncClient } from '../sync/SyncClient.ts';
+import type { IndexSnapshot } from './indexSnapshot.ts';
 import { createYMapStore, createYMapValues, type KeyedValues } from './yjsBridge.ts';
 
 export interface WorkspaceIndexStore {
@@ -14,20 +15,23 @@ export interface WorkspaceIndexStore {
   members: Record<string, MemberSummary>;
   /** The list can be shown: from the document, or from the snapshot until the document is in. */
   loaded: Accessor<boolean>;
+  /** The document itself is loaded (then `conversations` holds every conversation). */
+  docLoaded: Accessor<boolean>;
+  /** The first-screen snapshot shown until the document is loaded; null from then on. */
+  preview: Accessor<IndexSnapshot | null>;
   synced: Accessor<boolean>;
 }
 
 export interface WorkspaceIndexOptions {
-  /** The list as last saved (indexSnapshot.ts): shown until the document is decoded. */
-  snapshot?: readonly ConversationSummary[] | null;
-  /** Saves the list (a second after changes settle, at most every 10 s, and when the page is hidden). */
-  saveSnapshot?: (summaries: readonly ConversationSummary[]) => void;
+  /** The first screen as last saved (indexSnapshot.ts): shown until the document is decoded. */
+  snapshot?: IndexSnapshot | null;
 }
 
 /**
  * The workspace index (`<ws>/index`): conversation summaries and members. With a snapshot, the
  * first frame paints from it and the document is opened right after that frame (decoding
- * 10,000 summaries would otherwise delay the first paint).
+ * 10,000 summaries would otherwise delay the first paint); until then `conversations` holds
+ * only the snapshot's rows.
  */
 export function createWorkspaceIndex(client: SyncClient, workspaceId: string, options: WorkspaceIndexOptions = {}): WorkspaceIndexStore {
   const [handle, setHandle] = createSignal<DocHandle | null>(null);
@@ -35,7 +39,7 @@ export function createWorkspaceIndex(client: SyncClient, workspaceId: string, op
   const open = () => {
     if (!released) setHandle(client.retain(indexDoc(workspaceId)));
   };
-  const snapshot = options.snapshot && options.snapshot.length > 0 ? options.snapshot : null;
+  const snapshot = options.snapshot && options.snapshot.rows.length > 0 ? options.snapshot : null;
   if (snapshot) afterPaint(open);
   else open();
   onCleanup(() => {
@@ -43,9 +47,11 @@ export function createWorkspaceIndex(client: SyncClient, workspaceId: string, op
     handle()?.release();
   });
 
-  const docLoaded = () => handle()?.loaded() ?? false;
-  const live = createYMapValues<ConversationSummary>(() => (docLoaded() ? (handle()?.doc().getMap(INDEX_ROOTS.conversations) ?? null) : null));
-  const byId = new Map((snapshot ?? []).map((s) => [s.id, s]));
+  const live = createYMapValues<ConversationSummary>(() => (handle()?.loaded() ? (handle()?.doc().getMap(INDEX_ROOTS.conversations) ?? null) : null));
+  // Switches with the bridge itself (not the handle), so the list never sees the document
+  // loaded before the bridge reads it.
+  const docLoaded = () => live.source() !== null;
+  const byId = new Map((snapshot?.rows ?? []).map((s) => [s.id, s]));
   const conversations: KeyedValues<ConversationSummary> = {
     get: (key) => (docLoaded() ? live.get(key) : byId.get(key)),
     values: () => (docLoaded() ? live.values() : [...byId.values()]),
@@ -53,58 +59,13 @@ export function createWorkspaceIndex(client: SyncClient, workspaceId: string, op
   };
   const members = createYMapStore<MemberSummary>(() => handle()?.doc().getMap(INDEX_ROOTS.members) ?? null);
 
-  if (options.saveSnapshot) {
-    const save = options.saveSnapshot;
-    // Written a second after changes settle, at most every 10 s (it is a 3 MB write at 10,000
-    // conversations), and at pagehide (which Chromium may not finish for a write this big).
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let dirty = false;
-    let lastWrite = 0;
-    const flush = () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (!dirty || !docLoaded()) return;
-      dirty = false;
-      lastWrite = Date.now();
-      save(untrack(() => live.values()));
-    };
-    const schedule = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(flush, Math.max(1000, lastWrite + 10_000 - Date.now()));
-    };
-    // The first revision after loading is the stored copy itself: already in the snapshot.
-    let skipFirst = snapshot !== null;
-    createEffect(() => {
-      live.revision();
-      if (!docLoaded()) return;
-      if (skipFirst) {
-        skipFirst = false;
-        return;
-      }
-      dirty = true;
-      schedule();
-    });
-    const onHide = () => {
-      if (document.visibilityState === 'hidden') flush();
-    };
-    if (typeof window !== 'undefined') {
-      window.addEventListener('pagehide', flush);
-      document.addEventListener('visibilitychange', onHide);
-    }
-    onCleanup(() => {
-      flush();
-      if (typeof window !== 'undefined') {
-        window.removeEventListener('pagehide', flush);
-        document.removeEventListener('visibilitychange', onHide);
-      }
-    });
-  }
-
   return {
     handle,
     conversations,
     members,
     loaded: () => docLoaded() || snapshot !== null,
+    docLoaded,
+    preview: () => (snapshot && !docLoaded() ? snapshot : null),
     synced: () => handle()?.synced() ?? false,
   };
 }

@@ -53,9 +53,12 @@ export interface KeyedValues<T> {
  * would walk and wrap every summary when the index loads (measured: ~150 ms at 10,000 on a cold
  * start); here loading costs one signal bump, and a changed summary re-renders only its row.
  */
-export function createYMapValues<T>(getMap: Accessor<Y.Map<T> | null>): KeyedValues<T> {
+export function createYMapValues<T>(getMap: Accessor<Y.Map<T> | null>): KeyedValues<T> & { source: Accessor<Y.Map<T> | null> } {
   const keySignals = new Map<string, [Accessor<undefined>, (v: undefined) => void]>();
   const [revision, setRevision] = createSignal(0);
+  // The map the values come from, set together with the revision bump: readers that switch on
+  // it never see a new map's revision before its values (or an empty list in between).
+  const [source, setSource] = createSignal<Y.Map<T> | null>(null, { equals: false });
   let current: Y.Map<T> | null = null;
   const touch = (key: string) => keySignals.get(key)?.[1](undefined);
   createComputed(() => {
@@ -64,6 +67,7 @@ export function createYMapValues<T>(getMap: Accessor<Y.Map<T> | null>): KeyedVal
     batch(() => {
       for (const key of keySignals.keys()) touch(key);
       setRevision((n) => n + 1);
+      setSource(map);
     });
     if (!map) return;
     const observer = (event: Y.YMapEvent<T>) => {
@@ -90,6 +94,7 @@ export function createYMapValues<T>(getMap: Accessor<Y.Map<T> | null>): KeyedVal
       return current ? [...current.values()] : [];
     },
     revision,
+    source,
   };
 }
 

@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { type DocRef, parseDocName } from '../../shared/ids.ts';
 import type { ClientAction } from '../../shared/protocol/closeCodes.ts';
-import { type ClientControl, ServerControl } from '../../shared/protocol/control.ts';
+import type { ClientControl, ServerControl } from '../../shared/protocol/control.ts';
 import { MessageType } from '../../shared/protocol/messageTypes.ts';
 import { decodeMuxFrame, encodeMuxFrame } from '../../shared/protocol/multiplex.ts';
 import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
@@ -16,6 +16,7 @@ import { backoffDelay } from './backoffDelay.ts';
 import { closeAction } from './closeAction.ts';
 import type { DocStore } from './DocStore.ts';
 import { ORIGIN } from './origins.ts';
+import { parseServerControl } from './parseServerControl.ts';
 import { applyReapply, isEmptyPlan, planReapply } from './planReapply.ts';
 
 /** The part of a WebSocket the client uses (a browser WebSocket, or a test double). */
@@ -498,14 +499,13 @@ export class SyncClient {
   }
 
   private onControl(json: string): void {
-    let parsed: ServerControl;
+    let parsed: ServerControl | null;
     try {
-      const result = ServerControl.safeParse(JSON.parse(json));
-      if (!result.success) return;
-      parsed = result.data;
+      parsed = parseServerControl(JSON.parse(json));
     } catch {
       return;
     }
+    if (!parsed) return;
     switch (parsed.type) {
       case 'hello':
         if (parsed.protocolVersion !== PROTOCOL_VERSION) {

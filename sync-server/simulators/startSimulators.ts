@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { PHONE_PAGE_HTML } from './phonePage.ts';
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson } from './WhatsAppSimulator.ts';
 import { TwilioSimulator, type TwilioSimulatorOptions } from './TwilioSimulator.ts';
@@ -56,6 +57,10 @@ export async function startSimulators(opts: {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
+      if (url.pathname === '/_sim' || url.pathname === '/') {
+        res.writeHead(302, { location: '/_sim/' });
+        return void res.end();
+      }
       if (url.pathname.startsWith('/_sim/')) return void (await control(req, res, url));
       if (await whatsapp.handle(req, res, url)) return;
       if (await twilio.handle(req, res, url)) return;
@@ -66,19 +71,26 @@ export async function startSimulators(opts: {
       res.end();
     });
   });
-  // Playing the customer: POST /_sim/whatsapp/send {from, name?, text}, POST /_sim/sms/send
-  // {from, text}; GET /_sim/threads shows both phones' threads with our messages' statuses.
+  // Playing the customer: the phone page (GET /_sim/), POST /_sim/whatsapp/send {from, name?, text},
+  // POST /_sim/sms/send {from, text}, POST /_sim/customer {channel, from, name?, readReceipts?,
+  // outcome?}; GET /_sim/state (customers with their threads), GET /_sim/threads (threads only).
   const control = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL) => {
+    if (req.method === 'GET' && url.pathname === '/_sim/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return void res.end(PHONE_PAGE_HTML);
+    }
     if (req.method === 'GET' && url.pathname === '/_sim/threads') {
       return sendJson(res, 200, { whatsapp: Object.fromEntries(whatsapp.threads), sms: Object.fromEntries(twilio.threads) });
     }
+    if (req.method === 'GET' && url.pathname === '/_sim/state') return sendJson(res, 200, simulatorState(whatsapp, twilio));
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' });
-    let body: { from?: unknown; name?: unknown; text?: unknown };
+    let body: { from?: unknown; name?: unknown; text?: unknown; channel?: unknown; readReceipts?: unknown; outcome?: unknown };
     try {
       body = JSON.parse(await readBody(req, 64 * 1024)) as typeof body;
     } catch {
       return sendJson(res, 400, { error: 'invalid-json' });
     }
+    if (url.pathname === '/_sim/customer') return sendJson(res, ...configureCustomer(whatsapp, twilio, body));
     if (typeof body.from !== 'string' || typeof body.text !== 'string' || !body.text) return sendJson(res, 400, { error: 'send {from, text}' });
     if (url.pathname === '/_sim/whatsapp/send') {
       const from = body.from.replace(/^\+/, '');
@@ -110,6 +122,46 @@ export async function startSimulators(opts: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Every simulated customer with what their phone shows (for the phone page). */
+function simulatorState(whatsapp: WhatsAppSimulator, twilio: TwilioSimulator) {
+  const waIds = new Set([...whatsapp.customers.keys(), ...whatsapp.threads.keys()]);
+  const phones = new Set([...twilio.customers.keys(), ...twilio.threads.keys()]);
+  return {
+    whatsapp: [...waIds].map((id) => {
+      const c = whatsapp.customers.get(id);
+      return { id, name: c?.name ?? `+${id}`, readReceipts: c?.readReceipts ?? true, onWhatsApp: c?.onWhatsApp ?? true, lines: whatsapp.threads.get(id) ?? [] };
+    }),
+    sms: [...phones].map((id) => ({ id, name: id, outcome: twilio.customers.get(id)?.outcome ?? 'delivered', lines: twilio.threads.get(id) ?? [] })),
+  };
+}
+
+const SMS_OUTCOMES = ['delivered', 30003, 30005, 30006, 30007, 30008] as const;
+
+/** Adds a customer or changes one: WhatsApp name and read receipts, SMS carrier outcome. */
+function configureCustomer(
+  whatsapp: WhatsAppSimulator,
+  twilio: TwilioSimulator,
+  body: { from?: unknown; name?: unknown; channel?: unknown; readReceipts?: unknown; outcome?: unknown },
+): [number, unknown] {
+  if (typeof body.from !== 'string' || !/^\+?\d{6,15}$/.test(body.from)) return [400, { error: 'from: a phone number in E.164 digits' }];
+  if (body.channel === 'whatsapp') {
+    const id = body.from.replace(/^\+/, '');
+    const c = whatsapp.customers.get(id) ?? whatsapp.addCustomer(id, typeof body.name === 'string' && body.name ? body.name : `+${id}`);
+    if (typeof body.name === 'string' && body.name) c.name = body.name;
+    if (typeof body.readReceipts === 'boolean') c.readReceipts = body.readReceipts;
+    return [200, { id, name: c.name, readReceipts: c.readReceipts }];
+  }
+  if (body.channel === 'sms') {
+    const id = body.from.startsWith('+') ? body.from : `+${body.from}`;
+    const c = twilio.customers.get(id) ?? twilio.addCustomer(id);
+    const outcome = SMS_OUTCOMES.find((o) => o === body.outcome);
+    if (body.outcome !== undefined && outcome === undefined) return [400, { error: `outcome: one of ${SMS_OUTCOMES.join(', ')}` }];
+    if (outcome !== undefined) c.outcome = outcome;
+    return [200, { id, outcome: c.outcome }];
+  }
+  return [400, { error: 'channel: whatsapp or sms' }];
 }
 
 /** The channel config of a Switchboard workspace that uses the simulators at `simUrl`. */

@@ -206,6 +206,18 @@ describe('SqliteDocStore update log', () => {
     second.db.close();
   });
 
+  it('starts a new writer thread when the old one dies, losing nothing', async () => {
+    const { db, store } = open({ checkpointAfterMs: 60_000 });
+    await store.append('ws/conv/a', new Uint8Array([1]));
+    const writer = (store as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
+    await writer.worker.terminate();
+    await store.append('ws/conv/a', new Uint8Array([2]));
+    await store.checkpoint();
+    expect(rows(db)).toBe(2);
+    await store.close();
+    db.close();
+  });
+
   it('refuses appends once closed', async () => {
     const { db, store } = open();
     await store.close();

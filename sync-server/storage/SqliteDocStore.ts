@@ -11,6 +11,8 @@ export interface SqliteDocStoreOptions {
    * connection.
    */
   updateLog?: boolean;
+  /** With the update log: write SQLite from a worker thread (default) or, when false, at each checkpoint on the caller's connection. */
+  writerThread?: boolean;
   /** Move logged updates into SQLite this long after an append (ms, default 1000)… */
   checkpointAfterMs?: number;
   /** …or as soon as this many wait (default 5000). */
@@ -128,7 +130,7 @@ export class SqliteDocStore implements DocStore {
       this.recovered.updates = rows.length;
       this.recovered.discardedBytes = leftover.discardedBytes;
       this.log = log;
-      this.writer = new WorkerDocWriter(db.name);
+      this.writer = opts.writerThread === false ? this.inline : new WorkerDocWriter(db.name);
     } else {
       this.writer = this.inline;
     }

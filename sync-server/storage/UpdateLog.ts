@@ -119,11 +119,11 @@ function listLogFiles(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** One record, in its own (unpooled) buffer: see UpdateLog for the layout. */
+/** One record (see UpdateLog for the layout). */
 export function encodeRecord(name: string, seq: number, update: Uint8Array): Buffer {
   const nameBytes = Buffer.byteLength(name, 'utf8');
   const bodyLength = varUintLength(nameBytes) + nameBytes + varUintLength(seq) + update.byteLength;
-  const out = Buffer.allocUnsafeSlow(8 + bodyLength);
+  const out = Buffer.allocUnsafe(8 + bodyLength);
   let at = writeVarUint(out, 8, nameBytes);
   at += out.write(name, at, 'utf8');
   at = writeVarUint(out, at, seq);

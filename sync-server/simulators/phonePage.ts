@@ -1,0 +1,244 @@
+/**
+ * The simulators' "phone" page (`GET /_sim/`): play a WhatsApp or SMS customer. Pick or add a
+ * customer, read the thread with our replies and their statuses, write as the customer, and turn
+ * WhatsApp read receipts off or make an SMS phone unreachable. Plain HTML and a little script,
+ * talking to the control API on the same origin (`/_sim/state`, `/_sim/{whatsapp,sms}/send`,
+ * `/_sim/customer`).
+ */
+export const PHONE_PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Customer phone · Switchboard simulators</title>
+<style>
+  :root { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #1f2937; background: #eef0f3; }
+  body { margin: 0; }
+  header { padding: 12px 20px; background: #0f5132; color: #fff; }
+  header h1 { margin: 0; font-size: 18px; }
+  header p { margin: 4px 0 0; font-size: 13px; opacity: .9; }
+  main { display: grid; grid-template-columns: minmax(220px, 300px) minmax(0, 560px); gap: 20px; padding: 20px; justify-content: center; }
+  section { background: #fff; border-radius: 12px; padding: 14px; box-shadow: 0 1px 3px rgb(16 24 40 / 12%); }
+  h2 { font-size: 15px; margin: 0 0 10px; }
+  ul.customers { list-style: none; margin: 0 0 14px; padding: 0; }
+  ul.customers button { width: 100%; text-align: left; padding: 8px 10px; margin-bottom: 4px; border: 1px solid #cfd4da; border-radius: 8px; background: #fff; font: inherit; cursor: pointer; }
+  ul.customers button[aria-pressed="true"] { background: #e6f4ea; border-color: #0f5132; font-weight: 600; }
+  .tag { font-size: 11px; padding: 1px 6px; border-radius: 99px; background: #eef0f3; margin-left: 6px; }
+  fieldset { border: 1px solid #e2e5e9; border-radius: 8px; margin: 0; padding: 8px 10px; }
+  label { display: block; font-size: 13px; margin: 6px 0 2px; }
+  input[type=text], input[type=tel], textarea, select { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #cfd4da; border-radius: 6px; }
+  button.primary { margin-top: 8px; padding: 7px 14px; border: 0; border-radius: 6px; background: #0f5132; color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
+  button:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+  .phone { display: flex; flex-direction: column; min-height: 480px; background: #efeae2; }
+  .phone h2 { margin-bottom: 2px; }
+  .phone .sub { font-size: 12px; color: #4b5563; margin: 0 0 8px; }
+  ol.thread { list-style: none; margin: 0; padding: 8px 0; flex: 1; overflow-y: auto; max-height: 60vh; display: flex; flex-direction: column; gap: 6px; }
+  ol.thread li { max-width: 80%; padding: 6px 10px; border-radius: 10px; background: #fff; box-shadow: 0 1px 1px rgb(0 0 0 / 8%); white-space: pre-wrap; overflow-wrap: anywhere; }
+  ol.thread li.mine { align-self: flex-end; background: #d9fdd3; }
+  ol.thread li.theirs { align-self: flex-start; }
+  .meta { display: block; font-size: 11px; color: #4b5563; margin-top: 2px; }
+  .status-failed, .status-undelivered { color: #b91c1c; font-weight: 600; }
+  .toggles { display: flex; gap: 16px; flex-wrap: wrap; font-size: 13px; margin: 6px 0; }
+  .toggles label { display: inline-flex; gap: 6px; align-items: center; margin: 0; }
+  .empty { color: #4b5563; font-size: 14px; }
+  .error { color: #b91c1c; font-size: 13px; }
+  [hidden] { display: none !important; }
+  @media (max-width: 720px) { main { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+<header>
+  <h1>Customer phone</h1>
+  <p>Play a customer on WhatsApp or SMS. Messages go to Switchboard through the provider simulators, signed as the real providers sign them.</p>
+</header>
+<main>
+  <section aria-labelledby="customers-title">
+    <h2 id="customers-title">Customers</h2>
+    <ul class="customers" id="customers" aria-label="Customers"></ul>
+    <form id="add">
+      <fieldset>
+        <legend>New customer</legend>
+        <label for="add-channel">Channel</label>
+        <select id="add-channel" name="channel">
+          <option value="whatsapp">WhatsApp</option>
+          <option value="sms">SMS</option>
+        </select>
+        <label for="add-number">Phone number</label>
+        <input id="add-number" name="number" type="tel" required placeholder="+16505550199" autocomplete="off">
+        <label for="add-name">Name (WhatsApp profile)</label>
+        <input id="add-name" name="name" type="text" autocomplete="off">
+        <button class="primary" type="submit">Add customer</button>
+      </fieldset>
+    </form>
+  </section>
+  <section class="phone" aria-labelledby="phone-title">
+    <h2 id="phone-title">No customer selected</h2>
+    <p class="sub" id="phone-sub">Pick a customer or add one.</p>
+    <div class="toggles" id="toggles" hidden>
+      <label id="receipts-wrap"><input type="checkbox" id="receipts"> Send read receipts</label>
+      <label id="unreachable-wrap"><input type="checkbox" id="unreachable"> Phone unreachable (carrier error 30003)</label>
+    </div>
+    <ol class="thread" id="thread" role="log" aria-live="polite" aria-labelledby="phone-title"></ol>
+    <form id="send" hidden>
+      <label for="text" id="text-label">Message</label>
+      <textarea id="text" rows="2" required></textarea>
+      <button class="primary" type="submit">Send</button>
+      <p class="error" id="send-error" role="alert"></p>
+    </form>
+  </section>
+</main>
+<script>
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let state = { whatsapp: [], sms: [] };
+  let current = null; // { channel, id }
+  const key = (c) => c.channel + ':' + c.id;
+  const label = { whatsapp: 'WhatsApp', sms: 'SMS' };
+  const statusText = { accepted: 'Accepted', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', undelivered: 'Undelivered' };
+  const time = (at) => new Date(at).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
+
+  function all() {
+    return [
+      ...state.whatsapp.map((c) => ({ ...c, channel: 'whatsapp' })),
+      ...state.sms.map((c) => ({ ...c, channel: 'sms' })),
+    ];
+  }
+  function find(sel) { return sel && all().find((c) => c.channel === sel.channel && c.id === sel.id); }
+
+  function renderCustomers() {
+    const list = $('customers');
+    const items = all();
+    list.replaceChildren(...items.map((c) => {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.setAttribute('aria-pressed', String(!!current && key(current) === key(c)));
+      b.textContent = c.name || c.id;
+      const tag = document.createElement('span');
+      tag.className = 'tag';
+      tag.textContent = label[c.channel] + (c.name && c.name !== c.id ? ' · ' + c.id : '');
+      b.append(tag);
+      b.addEventListener('click', () => { current = { channel: c.channel, id: c.id }; render(); $('text').focus(); });
+      li.append(b);
+      return li;
+    }));
+    if (!items.length) {
+      const li = document.createElement('li');
+      li.className = 'empty';
+      li.textContent = 'No customers yet.';
+      list.replaceChildren(li);
+    }
+  }
+
+  function renderPhone() {
+    const c = find(current);
+    $('send').hidden = !c;
+    $('toggles').hidden = !c;
+    if (!c) {
+      $('phone-title').textContent = 'No customer selected';
+      $('phone-sub').textContent = 'Pick a customer or add one.';
+      $('thread').replaceChildren();
+      return;
+    }
+    $('phone-title').textContent = (c.name || c.id) + ' (' + label[c.channel] + ')';
+    $('phone-sub').textContent = c.channel === 'whatsapp' ? 'WhatsApp +' + c.id.replace(/^\\+/, '') : 'SMS ' + c.id;
+    $('text-label').textContent = 'Message as ' + (c.name || c.id);
+    $('receipts-wrap').hidden = c.channel !== 'whatsapp';
+    $('unreachable-wrap').hidden = c.channel !== 'sms';
+    $('receipts').checked = c.readReceipts !== false;
+    $('unreachable').checked = c.outcome !== undefined && c.outcome !== 'delivered';
+    const thread = $('thread');
+    const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+    thread.replaceChildren(...c.lines.map((l) => {
+      const li = document.createElement('li');
+      li.className = l.direction === 'in' ? 'mine' : 'theirs';
+      li.textContent = l.text;
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      const parts = [l.direction === 'in' ? 'You' : 'Business', time(l.at)];
+      meta.textContent = parts.join(' · ');
+      if (l.direction === 'out') {
+        const s = document.createElement('span');
+        s.className = 'status status-' + (l.status || 'accepted');
+        s.textContent = ' · ' + (statusText[l.status] || l.status || 'Accepted');
+        meta.append(s);
+      }
+      li.append(meta);
+      return li;
+    }));
+    if (atBottom) thread.scrollTop = thread.scrollHeight;
+  }
+
+  function render() { renderCustomers(); renderPhone(); }
+
+  let loading = false;
+  async function refresh() {
+    if (loading) return;
+    loading = true;
+    try {
+      const res = await fetch('state', { cache: 'no-store' });
+      if (res.ok) {
+        const next = await res.json();
+        const changed = JSON.stringify(next) !== JSON.stringify(state);
+        state = next;
+        if (!current) {
+          const first = all()[0];
+          if (first) current = { channel: first.channel, id: first.id };
+        }
+        if (changed) render();
+      }
+    } finally { loading = false; }
+  }
+
+  async function post(path, body) {
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = await res.json().catch(() => ({}));
+    return { ok: res.ok, json };
+  }
+
+  $('send').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const c = find(current);
+    const text = $('text').value.trim();
+    if (!c || !text) return;
+    $('send-error').textContent = '';
+    const r = await post(c.channel + '/send', { from: c.id, name: c.name, text });
+    const code = r.json.switchboardStatus;
+    if (!r.ok || (code !== 200 && code !== 204)) $('send-error').textContent = 'Switchboard did not accept the message (' + (code ?? r.json.error ?? 'no answer') + ').';
+    else $('text').value = '';
+    await refresh();
+  });
+  $('text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('send').requestSubmit(); }
+  });
+  $('receipts').addEventListener('change', async (e) => {
+    const c = find(current);
+    if (c) await post('customer', { channel: 'whatsapp', from: c.id, readReceipts: e.target.checked });
+    await refresh();
+  });
+  $('unreachable').addEventListener('change', async (e) => {
+    const c = find(current);
+    if (c) await post('customer', { channel: 'sms', from: c.id, outcome: e.target.checked ? 30003 : 'delivered' });
+    await refresh();
+  });
+  $('add').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const channel = $('add-channel').value;
+    let number = $('add-number').value.replace(/[^0-9+]/g, '');
+    if (!number) return;
+    const id = channel === 'whatsapp' ? number.replace(/^\\+/, '') : (number.startsWith('+') ? number : '+' + number);
+    const name = $('add-name').value.trim();
+    await post('customer', { channel, from: id, ...(name ? { name } : {}) });
+    current = { channel, id };
+    $('add').reset();
+    await refresh();
+    render();
+    $('text').focus();
+  });
+  refresh();
+  setInterval(refresh, 700);
+})();
+</script>
+</body>
+</html>
+`;
