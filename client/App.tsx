@@ -1,6 +1,7 @@
 import { createEffect, createSignal, Match, onMount, Switch } from 'solid-js';
 import { Notices } from './components/Notices.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
+import { InvitePage } from './pages/InvitePage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { WorkspaceGate } from './pages/WorkspaceGate.tsx';
@@ -30,6 +31,7 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
   createEffect(() => {
     const signedIn = props.session.session() !== null;
     const r = route();
+    if (r.name === 'invite') return; // an invite link works signed in or out (it signs in anew)
     if (!signedIn && r.name !== 'signin') {
       if (r.name === 'conversation' || r.name === 'settings') returnTo = currentPath();
       navigate('/signin', { replace: true });
@@ -52,6 +54,9 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
   return (
     <>
       <Switch>
+        <Match when={route().name === 'invite'}>
+          <InvitePage session={props.session} onJoined={() => navigate('/', { replace: true })} />
+        </Match>
         <Match when={!props.session.session()}>
           <SignInPage
             session={props.session}

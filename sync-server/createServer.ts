@@ -14,6 +14,9 @@ import type { DocHost } from './docs/DocHost.ts';
 import { LocalFanout } from './fanout/LocalFanout.ts';
 import { UsageCounter } from './library/UsageCounter.ts';
 import { createHttpApp } from './http/createHttpApp.ts';
+import { RateLimiter } from './http/RateLimiter.ts';
+import { teamRoutes } from './http/teamRoutes.ts';
+import { TeamService } from './team/TeamService.ts';
 import type { Logger } from './ops/log.ts';
 import { type Metrics, createMetrics } from './ops/metrics.ts';
 import { SqliteDocStore } from './storage/SqliteDocStore.ts';
@@ -164,7 +167,26 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   // The admin CLI may have changed the directory while the server was down.
   await docSync.syncAll();
 
-  const app = createHttpApp({ directory, metrics, logger, staticDir: options.staticDir ?? DEFAULT_STATIC_DIR, sync, webchat, extraRoutes: [(router) => channels.routes(router), (router) => simulators && phoneRoutes(router, simulators)] });
+  const team = new TeamService({
+    directory,
+    logger,
+    endSessions: (agentId) => void sync.closeAgent(agentId),
+    roleChanged: (agentId, role) => sync.setAgentRole(agentId, role),
+    releaseConversations: (workspaceId, agentId, name) => conversations.releaseAgent(workspaceId, agentId, name),
+  });
+  const app = createHttpApp({
+    directory,
+    metrics,
+    logger,
+    staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
+    sync,
+    webchat,
+    extraRoutes: [
+      (router) => channels.routes(router),
+      (router) => simulators && phoneRoutes(router, simulators),
+      (router) => teamRoutes(router, { directory, team, logger, inviteFailures: new RateLimiter(30, 10 * 60_000) }),
+    ],
+  });
   const server = createHttpServer(app.handleRequest);
   server.on('upgrade', app.handleUpgrade);
   server.on('clientError', (_err, socket) => {

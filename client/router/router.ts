@@ -23,7 +23,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   setPath(location.pathname);
 }
 
-export const SETTINGS_SECTIONS = ['quick-replies', 'canned-responses'] as const;
+export const SETTINGS_SECTIONS = ['quick-replies', 'canned-responses', 'team'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export type Route =
@@ -31,6 +31,7 @@ export type Route =
   | { name: 'conversation'; id: string }
   | { name: 'settings'; section: SettingsSection; path: string }
   | { name: 'signin' }
+  | { name: 'invite' }
   | { name: 'not-found' };
 
 /** Where a settings section lives; `/settings` alone is its first section. */
@@ -39,6 +40,7 @@ export const settingsPath = (section: SettingsSection) => `/settings/${section}`
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'inbox' };
   if (pathname === '/signin') return { name: 'signin' };
+  if (pathname === '/invite') return { name: 'invite' };
   const settings = /^\/settings(?:\/([a-z-]+))?\/?$/.exec(pathname);
   if (settings) {
     const section = (settings[1] ?? SETTINGS_SECTIONS[0]) as SettingsSection;

@@ -13,6 +13,8 @@ export interface SessionStore {
   signOut(): Promise<void>;
   /** The server no longer accepts the token (HTTP 401, close 4401): forget it. */
   expire(): void;
+  /** Takes a session the server handed out another way (an accepted invite link). */
+  adopt(info: SessionInfo): void;
   /** Asks the server whether the token is still good; offline keeps the session (local-first). */
   verify(): Promise<void>;
 }
@@ -83,6 +85,9 @@ export function createSession(options: SessionOptions = {}): SessionStore {
     },
     expire() {
       write(null);
+    },
+    adopt(info) {
+      write(info);
     },
     async verify() {
       const current = session();

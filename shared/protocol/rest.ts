@@ -8,6 +8,9 @@ import type { Role } from '../schema/roles.ts';
  *   POST   /api/session             SignInRequest → SessionInfo       (401 on bad credentials)
  *   DELETE /api/session             sign out (token revoked)
  *   GET    /api/session             SessionInfo of the current token
+ *   POST   /api/members/…           team members (sync-server/http/teamRoutes.ts, TEAM1–TEAM6)
+ *   POST   /api/invites/…           invite links: lookup, accept (no session needed)
+ *   POST   /api/contacts/…          contact profiles: update, merge (sync-server/http/contactRoutes.ts)
  *   GET    /healthz                 {status:'ok'}
  *   GET    /metrics                 Prometheus text format
  */
@@ -24,4 +27,6 @@ export interface SessionInfo {
 export interface ApiError {
   error: string;
   message: string;
+  /** The rule that refused the request (docs/rules.md), when one did. */
+  rule?: string;
 }

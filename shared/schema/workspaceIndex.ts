@@ -38,4 +38,9 @@ export interface MemberSummary {
   email: string;
   role: Role;
   active: boolean;
+  /** invited: has not set a password yet (invite link pending); deactivated: cannot sign in. */
+  state: MemberState;
 }
+
+export const MEMBER_STATES = ['active', 'invited', 'deactivated'] as const;
+export type MemberState = (typeof MEMBER_STATES)[number];

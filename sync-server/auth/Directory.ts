@@ -56,6 +56,15 @@ export interface DirectoryOptions {
 
 export const DEFAULT_SESSION_IDLE_TTL_MS = 12 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long an invite link works. */
+export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A new invite link's secret, handed out once (only its hash is stored). */
+export interface Invite {
+  token: string;
+  expiresAt: number;
+  agent: Agent;
+}
 /** Sliding expiry is written back at most this often per session. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -87,6 +96,17 @@ CREATE TABLE IF NOT EXISTS sessions (
   revoked     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_agent ON sessions(agent_id);
+-- One-time invite links (TEAM3): only the SHA-256 of the token is kept; a link works once,
+-- until it expires, and a newer link for the same agent replaces the older one.
+CREATE TABLE IF NOT EXISTS agent_invites (
+  token_hash  TEXT PRIMARY KEY,
+  agent_id    TEXT NOT NULL REFERENCES agents(id),
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  used_at     INTEGER
+);
+CREATE INDEX IF NOT EXISTS agent_invites_agent ON agent_invites(agent_id);
 `;
 
 interface AgentRow {
@@ -251,7 +271,76 @@ export class Directory {
 
   /** The members map of the workspace index document, as the directory has it. */
   listMembers(workspaceId: string): MemberSummary[] {
-    return this.listAgents(workspaceId).map((a) => ({ id: a.id, name: a.name, email: a.email, role: a.role, active: a.active }));
+    const rows = this.db
+      .prepare('SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, email')
+      .all(workspaceId) as AgentRow[];
+    return rows.map((r) => {
+      const a = toAgent(r);
+      const state = !a.active ? 'deactivated' : r.password_hash === null ? 'invited' : 'active';
+      return { id: a.id, name: a.name, email: a.email, role: a.role, active: a.active, state };
+    });
+  }
+
+  /** Active admins of a workspace (TEAM2 keeps at least one). */
+  countActiveAdmins(workspaceId: string): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM agents WHERE workspace_id = ? AND role = 'admin' AND active = 1`)
+      .get(workspaceId) as { n: number };
+    return row.n;
+  }
+
+  // ---- invites ----------------------------------------------------------------------------
+
+  /**
+   * A one-time invite link for an agent that has no password yet (TEAM3). Any older link of the
+   * agent stops working. The token is returned once; only its hash is stored.
+   */
+  createInvite(agentId: string, createdBy: string): DirectoryResult<Invite> {
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(agentId) as AgentRow | undefined;
+    if (!row) return fail('not-found', 'No such agent');
+    if (row.password_hash !== null) return fail('exists', 'This member has already joined');
+    if (row.active !== 1) return fail('invalid-input', 'This member is deactivated');
+    const token = randomBytes(32).toString('base64url');
+    const now = this.now();
+    const expiresAt = now + INVITE_TTL_MS;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM agent_invites WHERE agent_id = ?').run(agentId);
+      this.db
+        .prepare('INSERT INTO agent_invites (token_hash, agent_id, created_by, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, NULL)')
+        .run(hashToken(token), agentId, createdBy, now, expiresAt);
+    })();
+    return { ok: true, value: { token, expiresAt, agent: toAgent(row) } };
+  }
+
+  /** The agent and workspace an invite token is for, while it is unused and unexpired. */
+  findInvite(token: string | null): { agent: Agent; workspace: Workspace; expiresAt: number } | null {
+    if (!token || token.length > 200) return null;
+    const invite = this.db
+      .prepare('SELECT agent_id, expires_at, used_at FROM agent_invites WHERE token_hash = ?')
+      .get(hashToken(token)) as { agent_id: string; expires_at: number; used_at: number | null } | undefined;
+    if (!invite || invite.used_at !== null || invite.expires_at <= this.now()) return null;
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(invite.agent_id) as AgentRow | undefined;
+    if (!row || row.active !== 1 || row.password_hash !== null) return null;
+    const workspace = this.getWorkspace(row.workspace_id);
+    if (!workspace) return null;
+    return { agent: toAgent(row), workspace, expiresAt: invite.expires_at };
+  }
+
+  /** Accepts an invite: sets the password the invitee chose, uses the link up, and signs in. */
+  async acceptInvite(token: string, password: string): Promise<DirectoryResult<Session>> {
+    const found = this.findInvite(token);
+    if (!found) return fail('not-found', 'This invite link is invalid, used or expired. Ask an admin for a new one.');
+    const policy = checkPasswordPolicy(password);
+    if (!policy.ok) return fail('weak-password', policy.message);
+    const hash = await hashPassword(password);
+    // Used up atomically: of two tabs accepting at once, one wins.
+    const used = this.db
+      .prepare('UPDATE agent_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
+      .run(this.now(), hashToken(token));
+    if (used.changes !== 1) return fail('not-found', 'This invite link is invalid, used or expired. Ask an admin for a new one.');
+    this.db.prepare('UPDATE agents SET password_hash = ? WHERE id = ? AND password_hash IS NULL').run(hash, found.agent.id);
+    this.changed(found.agent.workspaceId);
+    return { ok: true, value: this.openSession(found.agent, found.workspace) };
   }
 
   /** Sets a new password and ends every session of the agent. */
@@ -280,9 +369,19 @@ export class Directory {
     const agent = this.getAgent(agentId);
     if (!agent) return fail('not-found', 'No such agent');
     this.db.prepare('UPDATE agents SET active = 0 WHERE id = ?').run(agentId);
+    this.db.prepare('DELETE FROM agent_invites WHERE agent_id = ?').run(agentId);
     this.revokeAgentSessions(agentId);
     this.changed(agent.workspaceId);
     return { ok: true, value: { ...agent, active: false } };
+  }
+
+  /** Lets a deactivated agent sign in again (with its old password, or a new invite). */
+  reactivate(agentId: string): DirectoryResult<Agent> {
+    const agent = this.getAgent(agentId);
+    if (!agent) return fail('not-found', 'No such agent');
+    this.db.prepare('UPDATE agents SET active = 1 WHERE id = ?').run(agentId);
+    this.changed(agent.workspaceId);
+    return { ok: true, value: { ...agent, active: true } };
   }
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -310,6 +409,13 @@ export class Directory {
     if (!match) return fail('invalid-credentials', 'Email or password is incorrect');
     const workspace = this.getWorkspace(match.workspace_id);
     if (!workspace) return fail('invalid-credentials', 'Email or password is incorrect');
+    const session = this.openSession(toAgent(match), workspace);
+    // The admin CLI may have changed members while the server ran: refresh the index's copy.
+    this.changed(workspace.id);
+    return { ok: true, value: session };
+  }
+
+  private openSession(agent: Agent, workspace: Workspace): Session {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const sessionId = newId();
@@ -318,12 +424,10 @@ export class Directory {
       .prepare(
         'INSERT INTO sessions (id, token_hash, agent_id, created_at, last_used_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?, 0)',
       )
-      .run(sessionId, hashToken(token), match.id, now, now, expiresAt);
+      .run(sessionId, hashToken(token), agent.id, now, now, expiresAt);
     // Old sessions are kept a while for support questions, then dropped.
     this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now - 30 * 24 * 60 * 60 * 1000);
-    // The admin CLI may have changed members while the server ran: refresh the index's copy.
-    this.changed(workspace.id);
-    return { ok: true, value: { token, sessionId, expiresAt, agent: toAgent(match), workspace } };
+    return { token, sessionId, expiresAt, agent, workspace };
   }
 
   /** AUTH1: the principal of a live session token, or null (absent, unknown, expired, revoked, inactive). */

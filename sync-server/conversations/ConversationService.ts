@@ -333,18 +333,34 @@ export class ConversationService {
     });
   }
 
-  /** Sets the assignee (meta, summary) and writes a history line. */
-  assign(workspaceId: string, conversationId: string, assigneeId: string | null, at?: number): Promise<void> {
+  /** Sets the assignee (meta, summary) and writes a history line (`text` replaces the default one). */
+  assign(workspaceId: string, conversationId: string, assigneeId: string | null, at?: number, text?: string): Promise<void> {
     return this.enqueue(workspaceId, conversationId, async () => {
       const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
         doc.getMap(CONV_ROOTS.meta).set('assigneeId', assigneeId);
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
         const who = assigneeId ? (this.agentName(assigneeId) ?? 'an agent') : null;
-        messages.insert(messages.length, [this.eventEntry(assigneeId ? 'assigned' : 'unassigned', who ? `Assigned to ${who}` : 'Unassigned', at)]);
+        messages.insert(messages.length, [this.eventEntry(assigneeId ? 'assigned' : 'unassigned', text ?? (who ? `Assigned to ${who}` : 'Unassigned'), at)]);
         return messages.length;
       });
       await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, assigneeId, messageCount: Math.max(s.messageCount, count) }));
     });
+  }
+
+  /**
+   * A deactivated agent's open conversations go back to Unassigned (TEAM4), each with a history
+   * line; resolved ones keep their assignee as history. Resolves to how many were released.
+   */
+  async releaseAgent(workspaceId: string, agentId: string, agentName: string): Promise<number> {
+    const ids = await this.docs.read(indexDoc(workspaceId), (doc) => {
+      const found: string[] = [];
+      doc.getMap<ConversationSummary>(INDEX_ROOTS.conversations).forEach((s, id) => {
+        if (s.assigneeId === agentId && s.status === 'open') found.push(id);
+      });
+      return found;
+    });
+    await Promise.all(ids.map((id) => this.assign(workspaceId, id, null, undefined, `Unassigned: ${agentName} was deactivated`)));
+    return ids.length;
   }
 
   /** Sets the status on behalf of `byName` (server side: seeding, later routing) with its history line. */

@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'unauthorized'
   | 'invalid-credentials'
   | 'forbidden'
+  | 'conflict'
   | 'not-found'
   | 'method-not-allowed'
   | 'rate-limited'

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type Database from 'better-sqlite3';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/protocol/closeCodes.ts';
+import type { Role } from '../../shared/schema/roles.ts';
 import type { Authenticate, Principal } from '../auth/Principal.ts';
 import { DocRegistry } from '../docs/DocRegistry.ts';
 import type { Fanout } from '../fanout/Fanout.ts';
@@ -67,6 +68,10 @@ export interface SyncService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Open sync connections. */
   connectionCount(): number;
+  /** Closes every connection of the agent with 4401 (its sessions were ended: TEAM4). */
+  closeAgent(agentId: string): number;
+  /** Gives the agent's open connections its new role (rules read it on each update). */
+  setAgentRole(agentId: string, role: Role): void;
   /** Closes every socket with 4503 shutting-down, flushes and closes the documents, then the store (`store.close`). */
   close(): Promise<void>;
 }
@@ -235,6 +240,19 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     docs,
     handleUpgrade,
     connectionCount: () => connections.size,
+    closeAgent(agentId) {
+      let closed = 0;
+      for (const conn of connections) {
+        if (conn.principal.agentId !== agentId) continue;
+        conn.close(CloseCode.unauthorized.code, CloseCode.unauthorized.reason);
+        closed++;
+      }
+      if (closed) logger.info({ event: 'agent_connections_closed', agent: agentId, count: closed });
+      return closed;
+    },
+    setAgentRole(agentId, role) {
+      for (const conn of connections) if (conn.principal.agentId === agentId) conn.principal.role = role;
+    },
     close,
   };
 }

@@ -1,14 +1,17 @@
-import { createEffect, For, Match, onCleanup, Switch } from 'solid-js';
+import { createEffect, For, type JSX, onCleanup, Show } from 'solid-js';
 import { ConnectionIndicator } from '../../components/ConnectionIndicator.tsx';
 import { ArrowLeftIcon, SettingsIcon } from '../../components/icons.tsx';
 import { Link } from '../../router/Link.tsx';
 import { type SettingsSection, settingsPath } from '../../router/router.ts';
 import { useWorkspace } from '../../stores/createWorkspace.ts';
 import { LibrarySettings } from './LibrarySettings.tsx';
+import { TeamSettings } from './TeamSettings.tsx';
 
-const SECTIONS: ReadonlyArray<{ section: SettingsSection; label: string }> = [
-  { section: 'quick-replies', label: 'Quick replies' },
-  { section: 'canned-responses', label: 'Canned responses' },
+/** The settings navigation, in order: one line per section (add a section here and in SETTINGS_SECTIONS). */
+const SECTIONS: ReadonlyArray<{ section: SettingsSection; label: string; view: () => JSX.Element }> = [
+  { section: 'quick-replies', label: 'Quick replies', view: () => <LibrarySettings kind="quickReplies" /> },
+  { section: 'canned-responses', label: 'Canned responses', view: () => <LibrarySettings kind="cannedResponses" /> },
+  { section: 'team', label: 'Team members', view: () => <TeamSettings /> },
 ];
 
 /** The settings area: its navigation beside the chosen section. */
@@ -58,14 +61,9 @@ export function SettingsPage(props: { section: SettingsSection }) {
         <ConnectionIndicator state={w.connection()} onReload={() => location.reload()} />
       </nav>
       <main class="settings-main" id="main">
-        <Switch>
-          <Match when={props.section === 'quick-replies'}>
-            <LibrarySettings kind="quickReplies" />
-          </Match>
-          <Match when={props.section === 'canned-responses'}>
-            <LibrarySettings kind="cannedResponses" />
-          </Match>
-        </Switch>
+        <Show when={SECTIONS.find((s) => s.section === props.section)} keyed>
+          {(s) => s.view()}
+        </Show>
       </main>
     </div>
   );
