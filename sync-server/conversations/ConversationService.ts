@@ -38,7 +38,10 @@ CREATE TABLE IF NOT EXISTS contact_message_keys (
   PRIMARY KEY (workspace_id, key)
 );
 -- Agent messages handed (or to be handed) to their channel: one row per message id, so each is
--- delivered once, also across restarts. state: pending → done | failed.
+-- delivered once, also across restarts. state: staged → pending → done | failed. 'staged' is
+-- written before the client's update reaches the store (write-ahead), 'pending' once the update
+-- is durable: a crash between the two leaves a staged row that start() checks against the
+-- stored document (delivered if the message is there, dropped if not: the client sends it again).
 CREATE TABLE IF NOT EXISTS outbox (
   message_id      TEXT PRIMARY KEY,
   workspace_id    TEXT NOT NULL,
@@ -73,6 +76,13 @@ function isEntry(v: unknown): v is MessageEntry {
     typeof e.createdAt === 'number' &&
     typeof e.author === 'object' &&
     e.author !== null
+  );
+}
+
+/** Messages and notes by agents that a client update added. */
+function agentEntries(event: ClientUpdateEvent): MessageEntry[] {
+  return (event.added.get(CONV_ROOTS.messages) ?? []).filter(
+    (e): e is MessageEntry => isEntry(e) && e.author.type === 'agent' && (e.kind === 'message' || e.kind === 'note'),
   );
 }
 
@@ -123,6 +133,7 @@ export class ConversationService {
   private readonly inflight = new Set<string>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeAccepted: (() => void) | null = null;
   private closed = false;
 
   constructor(options: ConversationServiceOptions) {
@@ -141,10 +152,15 @@ export class ConversationService {
     if (this.unsubscribe) this.resumeOutbox(adapter.channel);
   }
 
-  /** Starts listening to client updates and delivers what the outbox still holds. */
+  /**
+   * Starts listening to client updates, delivers what the outbox still holds, and finishes what
+   * a crash interrupted (staged messages whose update did reach the store).
+   */
   start(): void {
     if (this.unsubscribe) return;
+    this.unsubscribeAccepted = this.docs.onClientUpdateAccepted((event) => this.onClientUpdateAccepted(event));
     this.unsubscribe = this.docs.onClientUpdate((event) => this.onClientUpdate(event));
+    this.track(this.recoverStaged());
     this.resumeOutbox();
   }
 
@@ -169,6 +185,8 @@ export class ConversationService {
   detach(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeAccepted?.();
+    this.unsubscribeAccepted = null;
   }
 
   // ---- writing ----------------------------------------------------------------------------
@@ -407,14 +425,30 @@ export class ConversationService {
 
   // ---- reacting to agents' updates ---------------------------------------------------------
 
+  /** Before the update is stored: stages its messages in the outbox (write-ahead). */
+  private onClientUpdateAccepted(event: ClientUpdateEvent): void {
+    if (event.ref.kind !== 'conversation' || !this.db.open) return;
+    const meta = readMeta(event.doc);
+    if (!meta) return;
+    const messages = agentEntries(event).filter((e) => e.kind === 'message');
+    if (messages.length === 0) return;
+    const { workspaceId, conversationId } = event.ref;
+    const now = this.now();
+    const stage = this.db.prepare(
+      `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'staged', 0, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const entry of messages) stage.run(entry.id, workspaceId, conversationId, meta.channel, now, now);
+    })();
+  }
+
   private onClientUpdate(event: ClientUpdateEvent): void {
     if (event.ref.kind !== 'conversation' || !this.db.open) return;
     const meta = readMeta(event.doc);
     if (!meta) return; // not a conversation the server created (nothing to summarise or deliver)
     const { workspaceId, conversationId } = event.ref;
-    const entries = (event.added.get(CONV_ROOTS.messages) ?? []).filter(
-      (e): e is MessageEntry => isEntry(e) && e.author.type === 'agent' && (e.kind === 'message' || e.kind === 'note'),
-    );
+    const entries = agentEntries(event);
     const status = event.doc.getMap(CONV_ROOTS.state).get('status');
     const count = event.doc.getArray(CONV_ROOTS.messages).length;
     const byName = event.principal.name;
@@ -475,8 +509,11 @@ export class ConversationService {
 
   // ---- delivery ---------------------------------------------------------------------------
 
+  /** The update holding the message is durable: staged (or new) → pending. True when it became pending now. */
   private outboxInsert(messageId: string, workspaceId: string, conversationId: string, channel: string): boolean {
     const now = this.now();
+    const promoted = this.db.prepare(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(now, messageId);
+    if (promoted.changes === 1) return true;
     const result = this.db
       .prepare(
         `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
@@ -497,6 +534,32 @@ export class ConversationService {
       .run(messageId, workspaceId, conversationId, state, now, now);
   }
 
+  /**
+   * Staged rows left by a crash: the message's update was persisted (or not) but the process died
+   * before the outbox heard it was. Delivered (and summarised) when the stored document holds the
+   * message; dropped when it does not (the client still has it and sends it again).
+   */
+  private async recoverStaged(): Promise<void> {
+    const rows = this.db.prepare(`SELECT * FROM outbox WHERE state = 'staged' ORDER BY created_at`).all() as OutboxRow[];
+    for (const row of rows) {
+      const name = conversationDoc(row.workspace_id, row.conversation_id);
+      const found = await this.docs.read(name, (doc) => ({ entry: findEntry(doc, row.message_id), count: doc.getArray(CONV_ROOTS.messages).length }));
+      if (!this.db.open) return;
+      if (!found.entry) {
+        this.db.prepare(`DELETE FROM outbox WHERE message_id = ? AND state = 'staged'`).run(row.message_id);
+        this.logger.info({ event: 'outbox_staged_dropped', doc: name, reason: 'update not stored' });
+        continue;
+      }
+      if (!this.outboxInsert(row.message_id, row.workspace_id, row.conversation_id, row.channel)) continue;
+      this.logger.info({ event: 'outbox_recovered', doc: name });
+      const entry = found.entry;
+      await this.enqueue(row.workspace_id, row.conversation_id, () =>
+        this.updateSummary(row.workspace_id, row.conversation_id, (s) => this.withAgentEntries(s, [entry], found.count)),
+      );
+      this.track(this.deliver({ ...row, attempts: 0 }));
+    }
+  }
+
   private resumeOutbox(channel?: string): void {
     const rows = (
       channel
@@ -507,9 +570,12 @@ export class ConversationService {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    if (this.closed || this.inflight.has(row.message_id)) return;
+    if (this.closed || this.inflight.has(row.message_id) || !this.db.open) return;
     const adapter = this.adapters.get(row.channel as Channel);
     if (!adapter) return; // stays pending until the channel is registered
+    // A row listed twice (resumed by two callers) is delivered once: only while still pending.
+    const current = this.db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(row.message_id) as { state: string } | undefined;
+    if (current?.state !== 'pending') return;
     this.inflight.add(row.message_id);
     const name = conversationDoc(row.workspace_id, row.conversation_id);
     try {

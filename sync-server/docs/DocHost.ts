@@ -14,6 +14,13 @@ export interface DocHost {
   read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
   /** Calls `listener` after every validated client update has been applied and persisted. */
   onClientUpdate(listener: (event: ClientUpdateEvent) => void): () => void;
+  /**
+   * Calls `listener` synchronously for every validated client update right after it is applied
+   * in memory and before it is handed to the store. For write-ahead records that must exist
+   * whenever the update is durable: the outbox stages a new message here, so a crash between the
+   * store's write and `onClientUpdate` still delivers it after the restart (docs/storage.md).
+   */
+  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void;
 }
 
 export interface ClientUpdateEvent {

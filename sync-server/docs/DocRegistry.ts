@@ -106,6 +106,7 @@ export class DocRegistry implements DocHost {
   private readonly docs = new Map<string, LiveDoc>();
   private readonly loading = new Map<string, Promise<LiveDoc>>();
   private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
+  private readonly acceptListeners = new Set<(event: ClientUpdateEvent) => void>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly applied: Record<DocKind, Counter.Internal>;
   private readonly idleUnloadMs: number;
@@ -172,6 +173,11 @@ export class DocRegistry implements DocHost {
     return () => this.listeners.delete(listener);
   }
 
+  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void {
+    this.acceptListeners.add(listener);
+    return () => this.acceptListeners.delete(listener);
+  }
+
   // ---- connections -----------------------------------------------------------------------------
 
   /** Loads `name` (if needed) and adds `sub` to its subscribers. Rejects if the name is invalid or loading fails. */
@@ -223,6 +229,8 @@ export class DocRegistry implements DocHost {
       this.evict(live);
       return result;
     }
+    // Write-ahead records first (outbox staging): they exist whenever the update is durable.
+    if (this.acceptListeners.size > 0) this.notify(this.acceptListeners, this.clientEvent(live, update, result.added, origin.principal));
     // Validation guarantees it all applied (no gaps, nothing pending): the bytes received are
     // what is stored and relayed, no re-encoding.
     this.persist(live, update, origin, result.added, receivedAt);
@@ -392,19 +400,19 @@ export class DocRegistry implements DocHost {
 
   private emitClientUpdate(live: LiveDoc, entry: Pending, principal: Principal): void {
     if (this.listeners.size === 0) return;
-    const event: ClientUpdateEvent = {
-      name: live.name,
-      ref: live.ref,
-      doc: live.doc,
-      principal,
-      update: entry.update,
-      added: entry.added ?? new Map(),
-    };
-    for (const listener of this.listeners) {
+    this.notify(this.listeners, this.clientEvent(live, entry.update, entry.added, principal));
+  }
+
+  private clientEvent(live: LiveDoc, update: Uint8Array, added: Map<string, unknown[]> | null, principal: Principal): ClientUpdateEvent {
+    return { name: live.name, ref: live.ref, doc: live.doc, principal, update, added: added ?? new Map() };
+  }
+
+  private notify(listeners: Set<(event: ClientUpdateEvent) => void>, event: ClientUpdateEvent): void {
+    for (const listener of listeners) {
       try {
         listener(event);
       } catch (err) {
-        this.opts.logger.error({ event: 'client_update_listener_failed', doc: live.name, reason: String(err) });
+        this.opts.logger.error({ event: 'client_update_listener_failed', doc: event.name, reason: String(err) });
       }
     }
   }

@@ -39,6 +39,7 @@ function typeRoots(doc: Y.Doc, name: string): void {
 export class FakeDocHost implements DocHost {
   readonly docs = new Map<string, Y.Doc>();
   private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
+  private readonly acceptListeners = new Set<(event: ClientUpdateEvent) => void>();
   /** Every server-origin change, in order: [doc name, actor]. */
   readonly serverChanges: Array<[string, string]> = [];
 
@@ -72,6 +73,11 @@ export class FakeDocHost implements DocHost {
   onClientUpdate(listener: (event: ClientUpdateEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void {
+    this.acceptListeners.add(listener);
+    return () => this.acceptListeners.delete(listener);
   }
 
   /**
@@ -109,6 +115,7 @@ export class FakeDocHost implements DocHost {
     doc.off('afterTransaction', collect);
 
     const event: ClientUpdateEvent = { name, ref, doc, principal, update, added };
+    for (const listener of this.acceptListeners) listener(event);
     this.emit(event);
     return event;
   }
