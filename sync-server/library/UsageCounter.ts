@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { settingsDoc } from '../../shared/ids.ts';
+import { conversationDoc } from '../../shared/ids.ts';
 import { CONV_ROOTS } from '../../shared/schema/conversation.ts';
 import { type LibraryUse, LibraryUseSchema, MAX_USES_PER_MESSAGE, SETTINGS_ROOTS, type UsageCount, usageKey } from '../../shared/schema/settings.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
@@ -11,8 +12,10 @@ const KEEP_COUNTED_MS = 30 * 24 * 60 * 60 * 1000;
 
 const SCHEMA = `
 -- Agent messages that named quick replies or canned responses (MessageEntry.uses), one row per
--- message: a message is counted once, however often its update is seen (SET3). counted: 0 until
--- the settings document holds the counts, so a restart finishes what a crash interrupted.
+-- message: a message is counted once, however often its update is seen (SET3). counted: -1
+-- (staged) before the message's update is stored, 0 once it is, 1 once the settings document
+-- holds the counts; a restart finishes what a crash interrupted (staged rows are kept only if the
+-- stored conversation holds the message).
 CREATE TABLE IF NOT EXISTS library_usage (
   workspace_id    TEXT NOT NULL,
   conversation_id TEXT NOT NULL,
@@ -72,6 +75,7 @@ export class UsageCounter {
   private readonly now: () => number;
   private readonly queues = new Map<string, Promise<void>>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeAccepted: (() => void) | null = null;
   /** After `close`: uses are still recorded, and counted at the next start. */
   private deferring = false;
 
@@ -86,10 +90,40 @@ export class UsageCounter {
   /** Listens to client updates and counts what a previous run recorded but did not count. */
   start(): void {
     if (this.unsubscribe) return;
+    this.unsubscribeAccepted = this.docs.onClientUpdateAccepted((event) => this.record(event, -1));
     this.unsubscribe = this.docs.onClientUpdate((event) => this.onClientUpdate(event));
     this.db.prepare('DELETE FROM library_usage WHERE counted = 1 AND created_at < ?').run(this.now() - KEEP_COUNTED_MS);
+    const staged = this.db
+      .prepare('SELECT workspace_id, conversation_id, message_id FROM library_usage WHERE counted = -1')
+      .all() as { workspace_id: string; conversation_id: string; message_id: string }[];
     const pending = this.db.prepare('SELECT DISTINCT workspace_id FROM library_usage WHERE counted = 0').all() as { workspace_id: string }[];
     for (const { workspace_id } of pending) this.schedule(workspace_id);
+    if (staged.length > 0) void this.recoverStaged(staged);
+  }
+
+  /** Rows staged before a crash: kept (and counted) when the stored conversation holds the message. */
+  private async recoverStaged(rows: { workspace_id: string; conversation_id: string; message_id: string }[]): Promise<void> {
+    const workspaces = new Set<string>();
+    for (const row of rows) {
+      let stored: boolean;
+      try {
+        stored = await this.docs.read(conversationDoc(row.workspace_id, row.conversation_id), (doc) =>
+          doc.getArray<{ id?: unknown }>(CONV_ROOTS.messages).toArray().some((m) => m?.id === row.message_id),
+        );
+      } catch (err) {
+        this.logger.error({ event: 'usage_recovery_failed', doc: conversationDoc(row.workspace_id, row.conversation_id), reason: String(err) });
+        continue; // stays staged: tried again at the next start
+      }
+      if (!this.db.open) return;
+      const key = [row.workspace_id, row.conversation_id, row.message_id];
+      if (stored) {
+        this.db.prepare('UPDATE library_usage SET counted = 0 WHERE workspace_id = ? AND conversation_id = ? AND message_id = ? AND counted = -1').run(...key);
+        workspaces.add(row.workspace_id);
+      } else {
+        this.db.prepare('DELETE FROM library_usage WHERE workspace_id = ? AND conversation_id = ? AND message_id = ? AND counted = -1').run(...key);
+      }
+    }
+    for (const workspaceId of workspaces) this.schedule(workspaceId);
   }
 
   /**
@@ -105,6 +139,8 @@ export class UsageCounter {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeAccepted?.();
+    this.unsubscribeAccepted = null;
   }
 
   /** Resolves when every count recorded so far is in its settings document. */
@@ -112,12 +148,25 @@ export class UsageCounter {
     while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
   }
 
+  /** The update is stored: its staged rows (or new ones) become countable. */
   private onClientUpdate(event: ClientUpdateEvent): void {
     if (event.ref.kind !== 'conversation' || !this.db.open) return;
+    const recorded = this.record(event, 0);
+    if (recorded > 0 && !this.deferring) this.schedule(event.ref.workspaceId);
+  }
+
+  /**
+   * Records the library uses of the update's agent messages with `counted` = `state` (-1 staged
+   * before the update is stored, 0 once it is); returns how many rows reached that state now.
+   */
+  private record(event: ClientUpdateEvent, state: -1 | 0): number {
+    if (event.ref.kind !== 'conversation' || !this.db.open) return 0;
     const { workspaceId, conversationId } = event.ref;
     const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO library_usage (workspace_id, conversation_id, message_id, agent_id, uses, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO library_usage (workspace_id, conversation_id, message_id, agent_id, uses, created_at, counted)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id, conversation_id, message_id) DO UPDATE SET counted = 0
+       WHERE library_usage.counted = -1 AND excluded.counted = 0`,
     );
     let recorded = 0;
     for (const value of event.added.get(CONV_ROOTS.messages) ?? []) {
@@ -127,10 +176,10 @@ export class UsageCounter {
       if (entry.author?.type !== 'agent' || entry.author.id !== event.principal.agentId) continue;
       const uses = usesOf(entry.uses);
       if (uses.length === 0) continue;
-      const result = insert.run(workspaceId, conversationId, entry.id, event.principal.agentId, JSON.stringify(uses), this.now());
+      const result = insert.run(workspaceId, conversationId, entry.id, event.principal.agentId, JSON.stringify(uses), this.now(), state);
       recorded += result.changes;
     }
-    if (recorded > 0 && !this.deferring) this.schedule(workspaceId);
+    return recorded;
   }
 
   /** Counts a workspace's recorded uses after what is already queued for it. */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
+import { conversationDoc, indexDoc, newId, settingsDoc } from '../../shared/ids.ts';
+import type { UsageCount } from '../../shared/schema/settings.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
@@ -101,7 +102,14 @@ describe('outbox across a crash (kill -9 between the stored update and the outbo
       'the SMS conversation',
     );
 
-    // The agent replies; the server stores the update and dies before anything else runs.
+    const settings = await open(first, settingsDoc(WS), session.token);
+    settings.doc.getMap('quickReplies').set('qr1', { id: 'qr1', name: 'In stock', shortcut: 'stock', category: '', text: 'Yes, it is back', order: 1 });
+    // Another client sees it only once it is stored.
+    const observer = await open(first, settingsDoc(WS), session.token);
+    await waitUntil(() => observer.doc.getMap('quickReplies').has('qr1'), 'the quick reply to be stored');
+
+    // The agent replies with the quick reply; the server stores the update and dies before
+    // anything else runs.
     const conv = await open(first, conversationDoc(WS, summary.id), session.token);
     const reply: MessageEntry = {
       id: newId(),
@@ -109,6 +117,7 @@ describe('outbox across a crash (kill -9 between the stored update and the outbo
       author: { type: 'agent', id: session.agentId },
       text: `Yes, it is back (${MARKER})`,
       createdAt: Date.now(),
+      uses: [{ kind: 'quickReplies', id: 'qr1' }],
     };
     const messages = conv.doc.getArray<MessageEntry>('messages');
     messages.insert(messages.length, [reply]);
@@ -134,6 +143,10 @@ describe('outbox across a crash (kill -9 between the stored update and the outbo
       () => index2.doc.getMap<ConversationSummary>('conversations').get(summary.id)?.lastMessage?.authorType === 'agent',
       'the summary to show the reply as the last message',
     );
+    // Its use of the quick reply is counted once too (SET3).
+    const settings2 = await open(second, settingsDoc(WS), session.token);
+    const usage = await waitUntil(() => settings2.doc.getMap<UsageCount>('usage').get('quickReplies:qr1'), 'the usage count');
+    expect(usage).toMatchObject({ total: 1, byAgent: { [session.agentId]: 1 } });
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     children.splice(0);
