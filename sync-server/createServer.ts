@@ -9,6 +9,7 @@ import type { Router } from './http/Router.ts';
 import { type RunningSimulators, simulatorChannelConfig, startSimulators } from './simulators/startSimulators.ts';
 import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
 import { ConversationService } from './conversations/ConversationService.ts';
+import { TypingRelay } from './conversations/TypingRelay.ts';
 import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/seed.ts';
 import type { DocHost } from './docs/DocHost.ts';
 import { LocalFanout } from './fanout/LocalFanout.ts';
@@ -76,6 +77,8 @@ export interface SwitchboardServer {
   conversations: ConversationService;
   webchat: WebchatGateway;
   channels: Channels;
+  /** Typing indicators, both ways (ephemeral: awareness, never documents). */
+  typing: TypingRelay;
   /** The in-process provider simulators (demo), or null. */
   simulators: RunningSimulators | null;
   metrics: Metrics;
@@ -137,7 +140,15 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     logger,
     agentName: (agentId) => directory.getAgent(agentId)?.name ?? null,
   });
-  const webchat = new WebchatGateway({ db, docs, conversations, directory, logger });
+  const typing = new TypingRelay({ awareness: sync.awareness, docs, adapter: (channel) => conversations.channelAdapter(channel), logger });
+  const webchat = new WebchatGateway({
+    db,
+    docs,
+    conversations,
+    directory,
+    logger,
+    contactTyping: (workspaceId, conversationId, on) => typing.contactTyping(workspaceId, conversationId, on),
+  });
   conversations.registerChannel(webchat);
   let serverUrl = '';
   const channels = createChannels({
@@ -198,6 +209,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     address = await listen(server, options.port, host);
   } catch (err) {
     await simulators?.close();
+    typing.close();
     await webchat.close();
     await conversations.close();
     await sync.close();
@@ -223,6 +235,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       await simulators?.close();
       const serverClosed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
+      typing.close();
       await webchat.close();
       await conversations.close();
       unlistenMembers();
@@ -252,6 +265,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     conversations,
     webchat,
     channels,
+    typing,
     simulators,
     metrics,
     connections: () => ({ sync: sync.connectionCount(), webchat: webchat.connectionCount() }),

@@ -29,9 +29,10 @@ export interface ComposerProps {
    * the quick replies and canned responses inserted since the draft was last empty (counted).
    */
   onSend: (mode: ComposerMode, text: string, uses: readonly LibraryUse[]) => boolean;
-  onTyping: (typing: boolean) => void;
+  /** The agent started or stopped typing (and whether a reply or an internal note). */
+  onTyping: (typing: boolean, composing?: 'reply' | 'note') => void;
   /** Other agents typing in this conversation. */
-  othersTyping: string[];
+  othersTyping: Array<{ name: string; composing: 'reply' | 'note' }>;
   /** Quick replies and canned responses of the workspace, and what their variables read. */
   library?: ComposerLibrary;
   /** When the contact last wrote (WhatsApp's 24-hour window counts from it); null: never. */
@@ -61,6 +62,17 @@ export function finalText(text: string, mode: ComposerMode, rich: boolean, chann
 }
 
 const TYPING_IDLE_MS = 3000;
+
+/** "Dana is typing…", "Dana is writing an internal note…", "Dana and Lee are typing…". */
+export function othersTypingText(others: ReadonlyArray<{ name: string; composing: 'reply' | 'note' }>): string {
+  const first = (name: string) => name.split(/\s+/)[0] || name;
+  if (others.length === 1) {
+    const [one] = others;
+    return `${first(one!.name)} is ${one!.composing === 'note' ? 'writing an internal note' : 'typing'}…`;
+  }
+  const names = others.map((o) => first(o.name));
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are typing…`;
+}
 
 /**
  * The reply box: a textarea bound to the conversation's draft (kept per conversation, across
@@ -171,6 +183,11 @@ export function Composer(props: ComposerProps) {
     setMode('message');
     setError(null);
   });
+  // Switching Reply / Internal note while typing: the contact's dots follow (never for a note).
+  createEffect(() => {
+    const m = mode();
+    if (typingTimer) props.onTyping(true, m === 'note' ? 'note' : 'reply');
+  });
 
   const stopTyping = () => {
     if (typingTimer) clearTimeout(typingTimer);
@@ -252,7 +269,7 @@ export function Composer(props: ComposerProps) {
       </fieldset>
       <Show when={props.othersTyping.length > 0}>
         <p class="composer__others" aria-live="polite">
-          {props.othersTyping.join(', ')} {props.othersTyping.length === 1 ? 'is' : 'are'} typing…
+          {othersTypingText(props.othersTyping)}
         </p>
       </Show>
       <Show when={showChannelLine()}>
@@ -299,7 +316,7 @@ export function Composer(props: ComposerProps) {
             updateMenu();
             setError(null);
             if (!empty()) {
-              props.onTyping(true);
+              props.onTyping(true, mode() === 'note' ? 'note' : 'reply');
               if (typingTimer) clearTimeout(typingTimer);
               typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
             } else stopTyping();

@@ -16,6 +16,8 @@ export interface ConversationListProps {
   assigneeName: (id: string) => string | null;
   /** Whether the conversation has an unsent draft on this agent's document. */
   hasDraft?: (id: string) => boolean;
+  /** Whether the conversation's contact is composing right now. */
+  contactTyping?: (id: string) => boolean;
   selectedId: string | null;
   now: number;
   emptyText: string;
@@ -138,6 +140,7 @@ export function ConversationList(props: ConversationListProps) {
                         unread={props.unread(id)}
                         assigneeName={props.assigneeName(id)}
                         hasDraft={props.hasDraft?.(id) ?? false}
+                        contactTyping={props.contactTyping?.(id) ?? false}
                         selected={props.selectedId === id}
                         now={props.now}
                         tabIndex={rowTabIndex(id, props.selectedId, visibleIds())}

@@ -10,6 +10,8 @@ export interface ConversationRowProps {
   unread: number;
   assigneeName: string | null;
   hasDraft: boolean;
+  /** The contact is composing: "typing…" replaces the preview while it lasts. */
+  contactTyping?: boolean;
   selected: boolean;
   now: number;
   tabIndex: number;
@@ -32,6 +34,7 @@ export function ConversationRow(props: ConversationRowProps) {
       props.summary.status === 'resolved' ? 'resolved' : 'open',
       props.assigneeName ? `assigned to ${props.assigneeName}` : 'unassigned',
       props.hasDraft ? 'draft' : null,
+      props.contactTyping ? 'typing' : null,
       `last message ${longRelativeTime(time(), props.now)}: ${previewPrefix()}${preview()}`,
     ]
       .filter(Boolean)
@@ -54,13 +57,20 @@ export function ConversationRow(props: ConversationRowProps) {
         </time>
       </div>
       <div class="row__middle">
-        <span class="row__preview">
-          <Show when={props.hasDraft}>
-            <span class="row__draft">Draft · </span>
-          </Show>
-          {previewPrefix()}
-          {preview()}
-        </span>
+        <Show
+          when={props.contactTyping}
+          fallback={
+            <span class="row__preview">
+              <Show when={props.hasDraft}>
+                <span class="row__draft">Draft · </span>
+              </Show>
+              {previewPrefix()}
+              {preview()}
+            </span>
+          }
+        >
+          <span class="row__preview row__typing">typing…</span>
+        </Show>
         <Show when={props.unread > 0}>
           <span class="unread-badge">{props.unread > 99 ? '99+' : props.unread}</span>
         </Show>

@@ -55,7 +55,7 @@ export function ThreadHeader(props: ThreadHeaderProps) {
       </div>
       <div class="thread-header__actions">
         <Show when={props.peers.length > 0}>
-          <div class="presence" aria-label={`Also here: ${props.peers.map((p) => p.name).join(', ')}`} role="group">
+          <div class="presence" aria-label={`Also viewing: ${props.peers.map((p) => p.name).join(', ')}`} role="group">
             <For each={props.peers}>
               {(peer) => (
                 <span class="presence__peer" title={`${peer.name}${peer.typing ? ' is typing' : ' is viewing'}`}>
@@ -63,8 +63,8 @@ export function ThreadHeader(props: ThreadHeaderProps) {
                 </span>
               )}
             </For>
-            <span class="presence__text" aria-hidden="true">
-              {props.peers.length === 1 ? `${props.peers[0]?.name} is here` : `${props.peers.length} agents here`}
+            <span class="presence__text" classList={{ 'presence__text--typing': props.peers.some((p) => p.typing) }}>
+              {peersText(props.peers)}
             </span>
           </div>
         </Show>
@@ -80,4 +80,14 @@ export function ThreadHeader(props: ThreadHeaderProps) {
       </div>
     </header>
   );
+}
+
+/** "Lee is viewing", "Lee is typing…", "Lee and Sam are viewing": first names, typing first. */
+function peersText(peers: readonly Peer[]): string {
+  const first = (name: string) => name.split(/\s+/)[0] || name;
+  const typing = peers.filter((p) => p.typing);
+  if (peers.length === 1) return `${first(peers[0]!.name)} is ${typing.length ? 'typing…' : 'viewing'}`;
+  if (typing.length === 1) return `${first(typing[0]!.name)} is typing… · ${peers.length} viewing`;
+  if (typing.length > 1) return `${typing.length} typing… · ${peers.length} viewing`;
+  return `${peers.length} viewing`;
 }

@@ -5,6 +5,7 @@ import type { TemplateContact, TemplateContext } from '../../shared/templates/te
 import { Composer } from '../components/Composer.tsx';
 import { MessageList } from '../components/MessageList.tsx';
 import { ThreadHeader } from '../components/ThreadHeader.tsx';
+import { TypingIndicator } from '../components/TypingIndicator.tsx';
 import { lastContactMessageAt, readReceiptsSeemOff } from '../lib/channelHints.ts';
 import { createConversation } from '../stores/createConversation.ts';
 import { createPageVisible } from '../stores/createPageVisible.ts';
@@ -39,6 +40,11 @@ export function ConversationPane(props: { id: string }) {
       return 'Read tracking is unavailable for this contact: they seem to have turned read receipts off, so replies stay at Delivered.';
     }
     return null;
+  };
+  /** Dots only where the channel can report a contact composing (capability table). */
+  const contactTyping = () => {
+    const c = channel();
+    return !!c && CAPABILITIES[c].typingInbound && presence.contactTyping();
   };
   const assigneeId = () => (conv.meta.assigneeId !== undefined ? conv.meta.assigneeId : (summary()?.assigneeId ?? null));
 
@@ -122,6 +128,9 @@ export function ConversationPane(props: { id: string }) {
           </p>
         </Match>
       </Switch>
+      <Show when={ready() && contactTyping()}>
+        <TypingIndicator name={contactName()} />
+      </Show>
       <Show when={!unavailable()}>
         <Composer
           conversationId={id}
@@ -130,8 +139,8 @@ export function ConversationPane(props: { id: string }) {
           draft={w.agent.draft(id)}
           disabled={!conv.loaded() || !w.agent.loaded()}
           onSend={(mode, text, uses) => conv.send(mode, text, { uses }).ok}
-          onTyping={(typing) => presence.setTyping(typing)}
-          othersTyping={presence.peers().filter((p) => p.typing).map((p) => p.name)}
+          onTyping={(typing, composing) => presence.setTyping(typing, composing)}
+          othersTyping={presence.peers().filter((p) => p.typing)}
           lastInboundAt={lastInboundAt()}
           now={w.now()}
           library={{

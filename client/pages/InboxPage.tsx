@@ -54,6 +54,7 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
           unread={w.unread}
           assigneeName={(id) => w.memberName(w.index.conversations.get(id)?.assigneeId)}
           hasDraft={w.hasDraft}
+          contactTyping={w.contactTyping}
           selectedId={props.selectedId}
           now={w.now()}
           emptyText={emptyText()}

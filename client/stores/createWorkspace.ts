@@ -7,6 +7,7 @@ import type { WorkspaceSync } from '../sync/openWorkspaceSync.ts';
 import type { ConnectionState, SyncClient } from '../sync/SyncClient.ts';
 import { type AgentStateStore, createAgentState } from './createAgentState.ts';
 import { createBackgroundSync } from './createBackgroundSync.ts';
+import { createContactTyping } from './createContactTyping.ts';
 import { createInbox, type InboxStore } from './createInbox.ts';
 import { createLibrary, type LibraryStore } from './createLibrary.ts';
 import { createNow } from './createNow.ts';
@@ -38,6 +39,8 @@ export interface Workspace {
   unread(conversationId: string): number;
   /** Whether the agent has an unsent draft in the conversation. */
   hasDraft(conversationId: string): boolean;
+  /** Whether the conversation's contact is composing a message right now (ephemeral, TYP1). */
+  contactTyping(conversationId: string): boolean;
 }
 
 /** Builds the workspace stores for a session (inside a Solid owner: everything cleans up with it). */
@@ -68,6 +71,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
   const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview });
   createBackgroundSync({ client, workspaceId: ws, index, search });
   const now = createNow();
+  const typing = createContactTyping(index.handle);
 
   const memberName = (id: string | null | undefined) => (id ? (member(id)?.name ?? null) : null);
   return {
@@ -96,6 +100,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     },
     unread: (id) => unreadCount(index.conversations.get(id), savedRead()?.[id] ?? agent.read[id]),
     hasDraft: (id) => savedDrafts()?.includes(id) ?? agent.drafts[id] === true,
+    contactTyping: (id) => typing().has(id),
   };
 }
 

@@ -159,4 +159,56 @@ describe('webchat widget', () => {
     await until(() => FakeSocket.all.length === 2);
     expect(latest().url).toContain('token=tok-2');
   });
+
+  it('reports typing throttled: once at the start, at most every 3 s while keys keep coming, stopped after 3 s idle', async () => {
+    await until(() => FakeSocket.all.length === 1);
+    const socket = latest();
+    socket.open();
+    socket.receive({ type: 'history', messages: [] });
+    vi.useFakeTimers();
+    try {
+      const input = q<HTMLTextAreaElement>('textarea');
+      // 10 s of typing, one key every 200 ms: 50 keystrokes.
+      for (let i = 0; i < 50; i++) {
+        input.value += 'a';
+        input.dispatchEvent(new Event('input'));
+        vi.advanceTimersByTime(200);
+      }
+      const typing = () => socket.sent.filter((m) => m.type === 'typing');
+      expect(typing().length).toBeLessThanOrEqual(4);
+      expect(typing().every((m) => m.type === 'typing' && m.typing)).toBe(true);
+      vi.advanceTimersByTime(3_000);
+      expect(typing().at(-1)).toEqual({ type: 'typing', typing: false });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows the agent typing with dots, hides them when the reply arrives, and by itself if no renewal comes', async () => {
+    await until(() => FakeSocket.all.length === 1);
+    const socket = latest();
+    socket.open();
+    socket.receive({ type: 'history', messages: [] });
+    const text = () => q<HTMLElement>('p.typing').textContent;
+    const dots = () => q<HTMLElement>('.dots');
+    vi.useFakeTimers();
+    try {
+      socket.receive({ type: 'agent-typing', typing: true, name: 'Dana' });
+      expect(text()).toBe('Dana is typing…');
+      expect(dots().hidden).toBe(false);
+      socket.receive({ type: 'message', message: { id: 'a1', from: 'agent', name: 'Dana', text: 'Hi', at: 1 } });
+      expect(text()).toBe('');
+      expect(dots().hidden).toBe(true);
+
+      socket.receive({ type: 'agent-typing', typing: true, name: 'Dana' });
+      vi.advanceTimersByTime(20_000);
+      socket.receive({ type: 'agent-typing', typing: true, name: 'Dana' }); // the server's renewal
+      vi.advanceTimersByTime(29_000);
+      expect(text()).toBe('Dana is typing…');
+      vi.advanceTimersByTime(1_000);
+      expect(text()).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -36,6 +36,13 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
   return el;
 }
 
+/** The visitor stopped typing after this long without a keystroke. */
+const TYPING_IDLE_MS = 3_000;
+/** While the visitor keeps typing, "typing" is repeated this often (the server's TTL is 6 s). */
+const TYPING_REPEAT_MS = 3_000;
+/** Agent dots not renewed by the server for this long are hidden (it renews every 20 s). */
+const AGENT_TYPING_TIMEOUT_MS = 30_000;
+
 const timeOf = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 const ICON =
@@ -65,6 +72,10 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
   const status = h('p', { class: 'status', role: 'status' });
   const list = h('ol', { role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0' });
   const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
+  const typingText = h('span');
+  const dots = h('span', { class: 'dots', 'aria-hidden': 'true', hidden: '' });
+  dots.append(h('span'), h('span'), h('span'));
+  typing.append(dots, typingText);
   const form = h('form');
   const label = h('label', { for: 'sb-input', class: 'visually-hidden' }, 'Message');
   const input = h('textarea', { id: 'sb-input', rows: '1', placeholder: 'Write a message…', maxlength: '20000' });
@@ -85,6 +96,8 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
   let lastReadSent: string | null = null;
   let typingTimer: ReturnType<typeof setTimeout> | null = null;
   let typingSent = false;
+  let typingSentAt = 0;
+  let agentTypingTimer: ReturnType<typeof setTimeout> | null = null;
 
   const isOpen = () => !panel.hasAttribute('hidden');
   const visible = () => isOpen() && document.visibilityState !== 'hidden';
@@ -139,6 +152,7 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
     events: {
       status: (s) => {
         status.textContent = STATUS_TEXT[s];
+        if (s !== 'online') showAgentTyping(false);
       },
       history: (list) => {
         for (const m of list) messages.set(m.id, m);
@@ -152,19 +166,34 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
         if (clientMsgId) pending = pending.filter((p) => p.clientMsgId !== clientMsgId);
         render();
         if (m.from === 'agent' && isNew) {
-          typing.textContent = '';
+          showAgentTyping(false);
           if (visible()) reportRead();
           else setUnread(unread + 1);
         }
       },
-      agentTyping: (isTyping, name) => {
-        typing.textContent = isTyping ? `${name ?? 'Support'} is typing…` : '';
-      },
+      agentTyping: (isTyping, name) => showAgentTyping(isTyping, name),
       error: (reason) => {
         if (reason === 'rate-limited') status.textContent = 'You are sending messages very quickly; please wait a moment.';
       },
     },
   });
+
+  /**
+   * "Dana is typing…" with three dots. The server repeats it every 20 s while the agent types;
+   * without that (a lost "stopped" frame) the dots go after 30 s by themselves.
+   */
+  function showAgentTyping(on: boolean, name?: string): void {
+    if (agentTypingTimer) clearTimeout(agentTypingTimer);
+    agentTypingTimer = null;
+    if (!on) {
+      typingText.textContent = '';
+      dots.setAttribute('hidden', '');
+      return;
+    }
+    typingText.textContent = `${name ?? 'Support'} is typing…`;
+    dots.removeAttribute('hidden');
+    agentTypingTimer = setTimeout(() => showAgentTyping(false), AGENT_TYPING_TIMEOUT_MS);
+  }
 
   const open = () => {
     panel.removeAttribute('hidden');
@@ -213,13 +242,21 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
       submit();
     }
   });
+  // Typing: "started" at the first keystroke, repeated at most every 3 s while keys keep coming
+  // (the server forgets it 6 s after the last one), "stopped" after 3 s without a key or on send.
   input.addEventListener('input', () => {
-    if (!typingSent && input.value) {
+    if (!input.value) {
+      stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (!typingSent || now - typingSentAt >= TYPING_REPEAT_MS) {
       typingSent = true;
+      typingSentAt = now;
       connection.setTyping(true);
     }
     if (typingTimer) clearTimeout(typingTimer);
-    typingTimer = setTimeout(stopTyping, 3000);
+    typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
   });
   const onVisibility = () => reportRead();
   document.addEventListener('visibilitychange', onVisibility);
@@ -233,6 +270,7 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
     root,
     destroy() {
       stopTyping();
+      showAgentTyping(false);
       connection.stop();
       document.removeEventListener('visibilitychange', onVisibility);
       host.remove();

@@ -39,7 +39,14 @@ li .who { display: block; font-size: 12px; font-weight: 600; opacity: .8; }
 li .meta { display: block; font-size: 11px; opacity: .75; margin-top: 2px; text-align: right; }
 li.pending { opacity: .7; }
 .empty { color: #5b6470; align-self: center; font-size: 14px; background: none; }
-.typing { margin: 0 14px 6px; font-size: 12px; color: #5b6470; min-height: 1.2em; }
+.typing { margin: 0 14px 6px; font-size: 12px; color: #5b6470; min-height: 1.2em; display: flex; align-items: center; gap: 6px; }
+.dots { display: inline-flex; gap: 3px; padding: 6px 9px; border-radius: 10px; background: #eef1f5; }
+.dots[hidden] { display: none; }
+.dots span { width: 6px; height: 6px; border-radius: 50%; background: #5b6470; opacity: .4; animation: sb-dot 1.2s infinite ease-in-out; }
+.dots span:nth-child(2) { animation-delay: .15s; }
+.dots span:nth-child(3) { animation-delay: .3s; }
+@keyframes sb-dot { 0%, 60%, 100% { opacity: .4; transform: translateY(0); } 30% { opacity: .9; transform: translateY(-3px); } }
+@media (prefers-reduced-motion: reduce) { .dots span { animation: none; opacity: .7; } }
 form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e3e7ec; }
 textarea {
   flex: 1; resize: none; font: inherit; padding: 8px 10px; border: 1px solid #c4ccd6; border-radius: 8px;

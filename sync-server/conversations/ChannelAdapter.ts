@@ -35,4 +35,9 @@ export interface ChannelAdapter {
   readonly channel: Channel;
   /** Hands an agent's `message` entry (never a note or an event: CONV4) to the channel. */
   deliver(target: DeliveryTarget, message: MessageEntry): Promise<DeliveryOutcome>;
+  /**
+   * An agent started (`true`, repeated every 20 s while it lasts) or stopped typing a reply
+   * (TypingRelay). Channels that can show it to the contact implement it; best effort.
+   */
+  agentTyping?(target: DeliveryTarget, typing: boolean, agentName: string): Promise<void>;
 }

@@ -152,6 +152,11 @@ export class ConversationService {
     if (this.unsubscribe) this.resumeOutbox(adapter.channel);
   }
 
+  /** The outgoing side registered for a channel (typing, read marks), if any. */
+  channelAdapter(channel: Channel): ChannelAdapter | undefined {
+    return this.adapters.get(channel);
+  }
+
   /**
    * Starts listening to client updates, delivers what the outbox still holds, and finishes what
    * a crash interrupted (staged messages whose update did reach the store).

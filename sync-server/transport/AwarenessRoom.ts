@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { isServerAwarenessId } from '../../shared/schema/awareness.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { SharedFrame, awarenessFrame, muxPrefix, prefixed } from './frames.ts';
 
@@ -18,7 +19,15 @@ interface Entry {
   clock: number;
   /** The stamped state, as JSON. */
   json: string;
-  owner: AwarenessMember;
+  /** null: a state the server itself publishes (`setServerState`). */
+  owner: AwarenessMember | null;
+}
+
+/** A client's state as the room holds it (stamped), for server-side observers. */
+export interface RoomState {
+  clientId: number;
+  agentId: string;
+  state: Record<string, unknown>;
 }
 
 /** Awareness update layout (y-protocols): varUint count, then per state varUint clientID | varUint clock | varString JSON. */
@@ -29,17 +38,73 @@ type AwarenessChange = Array<{ clientId: number; clock: number; json: string }>;
  * like the reference server, but: a member changes only the clientIDs it introduced; every state
  * gets `user = {id, name, kind:'agent'}` of the member's principal; a member's states are removed
  * (and the removal relayed) when it leaves. No timers: a state lives as long as its connection.
+ *
+ * The server publishes states of its own (a contact typing) under reserved clientIDs: the
+ * clientIDs from SERVER_AWARENESS_ID_BASE (2^32) up, which no client may write (TYP1).
  */
 export class AwarenessRoom {
   private readonly states = new Map<number, Entry>();
   readonly members = new Set<AwarenessMember>();
   private readonly prefix: Uint8Array;
+  /** Clock of each server clientID, kept after removal so a later state is never taken as stale. */
+  private readonly serverClocks = new Map<number, number>();
 
   constructor(
     readonly docName: string,
     private readonly maxIdsPerMember = 8,
+    /** Called after client states changed (not for the server's own states). */
+    private readonly onChange: ((room: AwarenessRoom) => void) | null = null,
   ) {
     this.prefix = muxPrefix(docName);
+  }
+
+  /**
+   * Publishes (or, with null, removes) a state of the server itself under a reserved clientID.
+   * Its clock continues from the last one used in this room, starting from `clockFloor` (a
+   * time-based value, so a room created again after a restart still moves clients forward).
+   */
+  setServerState(clientId: number, state: Record<string, unknown> | null, clockFloor = Date.now()): void {
+    if (!isServerAwarenessId(clientId)) throw new Error(`clientID ${clientId} is not a server awareness id`);
+    const current = this.states.get(clientId);
+    if (state === null && !current) return;
+    const clock = Math.max((this.serverClocks.get(clientId) ?? 0) + 1, clockFloor);
+    this.serverClocks.set(clientId, clock);
+    if (state === null) {
+      this.states.delete(clientId);
+      this.relay([{ clientId, clock, json: 'null' }], null);
+      return;
+    }
+    const json = JSON.stringify(state);
+    this.states.set(clientId, { clock, json, owner: null });
+    this.relay([{ clientId, clock, json }], null);
+  }
+
+  /** Whether the server has states of its own here (the room is kept while it does). */
+  get hasServerStates(): boolean {
+    for (const entry of this.states.values()) if (entry.owner === null) return true;
+    return false;
+  }
+
+  /** Sends the server's own states again with a new clock (clients time out states not renewed in 30 s). */
+  renewServerStates(clockFloor = Date.now()): void {
+    const renewed: AwarenessChange = [];
+    for (const [clientId, entry] of this.states) {
+      if (entry.owner !== null) continue;
+      entry.clock = Math.max(entry.clock + 1, clockFloor);
+      this.serverClocks.set(clientId, entry.clock);
+      renewed.push({ clientId, clock: entry.clock, json: entry.json });
+    }
+    if (renewed.length > 0) this.relay(renewed, null);
+  }
+
+  /** The current client states (stamped), parsed. */
+  clientStates(): RoomState[] {
+    const out: RoomState[] = [];
+    for (const [clientId, entry] of this.states) {
+      if (entry.owner === null) continue;
+      out.push({ clientId, agentId: entry.owner.principal.agentId, state: JSON.parse(entry.json) as Record<string, unknown> });
+    }
+    return out;
   }
 
   join(member: AwarenessMember): void {
@@ -57,7 +122,10 @@ export class AwarenessRoom {
       removed.push({ clientId: id, clock: entry.clock + 1, json: 'null' });
     }
     member.awarenessIds.clear();
-    if (removed.length > 0) this.relay(removed, null);
+    if (removed.length > 0) {
+      this.relay(removed, null);
+      this.onChange?.(this);
+    }
   }
 
   get size(): number {
@@ -77,6 +145,7 @@ export class AwarenessRoom {
     }
     const accepted: AwarenessChange = [];
     for (const change of changes) {
+      if (isServerAwarenessId(change.clientId)) continue; // TYP1: the server's own states
       const current = this.states.get(change.clientId);
       if (current && current.owner !== from) continue; // AWR1: not yours
       const removing = change.json === 'null';
@@ -98,7 +167,10 @@ export class AwarenessRoom {
       from.awarenessIds.add(change.clientId);
       accepted.push({ clientId: change.clientId, clock: change.clock, json });
     }
-    if (accepted.length > 0) this.relay(accepted, from);
+    if (accepted.length > 0) {
+      this.relay(accepted, from);
+      this.onChange?.(this);
+    }
     return true;
   }
 

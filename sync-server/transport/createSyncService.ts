@@ -11,7 +11,7 @@ import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { ClientIdRegistry } from '../rules/ClientIdRegistry.ts';
 import type { DocStore } from '../storage/DocStore.ts';
-import { AwarenessRoom, type AwarenessMember } from './AwarenessRoom.ts';
+import { AwarenessRoom, type AwarenessMember, type RoomState } from './AwarenessRoom.ts';
 import { type ConnectionEnv, SyncConnection } from './SyncConnection.ts';
 
 /** Tunables of the sync service; every field has a default. */
@@ -58,9 +58,23 @@ export interface SyncServiceOptions {
   processId?: string;
 }
 
+/** Ephemeral per-document state beside the documents: awareness, as the rest of the server sees it. */
+export interface ServerAwareness {
+  /** Publishes (null: removes) the server's own state under a reserved clientID on a document (TYP1). */
+  publish(docName: string, clientId: number, state: Record<string, unknown> | null): void;
+  /** The clients' current states on a document (stamped with their agent: AWR1). */
+  states(docName: string): RoomState[];
+  /** Calls `listener` after the client states of a document changed (joined, changed, left). */
+  onChange(listener: (docName: string) => void): () => void;
+}
+
+/** How often the server's own awareness states are sent again (clients drop states older than 30 s). */
+const SERVER_STATE_RENEW_MS = 15_000;
+
 export interface SyncService {
   /** The documents (DocHost for the rest of the server). */
   docs: DocRegistry;
+  awareness: ServerAwareness;
   /**
    * Takes an HTTP upgrade for `/sync` (multiplexed) or `/sync/<docName>` (stock y-websocket).
    * Returns false, touching nothing, for any other path.
@@ -101,6 +115,44 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
   const connections = new Set<SyncConnection>();
   const rooms = new Map<string, AwarenessRoom>();
+  const awarenessListeners = new Set<(docName: string) => void>();
+  const roomChanged = (room: AwarenessRoom) => {
+    for (const listener of awarenessListeners) {
+      try {
+        listener(room.docName);
+      } catch (err) {
+        logger.error({ event: 'awareness_listener_failed', doc: room.docName, reason: String(err) });
+      }
+    }
+  };
+  const roomOf = (docName: string): AwarenessRoom => {
+    let room = rooms.get(docName);
+    if (!room) {
+      room = new AwarenessRoom(docName, limits.maxAwarenessIdsPerDoc, roomChanged);
+      rooms.set(docName, room);
+    }
+    return room;
+  };
+  const dropIfEmpty = (room: AwarenessRoom) => {
+    if (room.size === 0 && !room.hasServerStates && rooms.get(room.docName) === room) rooms.delete(room.docName);
+  };
+  const awareness: ServerAwareness = {
+    publish(docName, clientId, state) {
+      if (state === null && !rooms.has(docName)) return;
+      const room = roomOf(docName);
+      room.setServerState(clientId, state);
+      dropIfEmpty(room);
+    },
+    states: (docName) => rooms.get(docName)?.clientStates() ?? [],
+    onChange(listener) {
+      awarenessListeners.add(listener);
+      return () => awarenessListeners.delete(listener);
+    },
+  };
+  const renewal = setInterval(() => {
+    for (const room of rooms.values()) if (room.hasServerStates && room.size > 0) room.renewServerStates();
+  }, SERVER_STATE_RENEW_MS);
+  renewal.unref();
   let closing: Promise<void> | null = null;
 
   const env: ConnectionEnv = {
@@ -110,17 +162,13 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     maxFrameBytes: limits.maxFrameBytes,
     maxDocsPerConnection: limits.maxDocsPerConnection,
     joinRoom(docName: string, member: AwarenessMember): AwarenessRoom {
-      let room = rooms.get(docName);
-      if (!room) {
-        room = new AwarenessRoom(docName, limits.maxAwarenessIdsPerDoc);
-        rooms.set(docName, room);
-      }
+      const room = roomOf(docName);
       room.join(member);
       return room;
     },
     leaveRoom(room: AwarenessRoom, member: AwarenessMember): void {
       room.leave(member);
-      if (room.size === 0 && rooms.get(room.docName) === room) rooms.delete(room.docName);
+      dropIfEmpty(room);
     },
   };
 
@@ -213,6 +261,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     if (closing) return closing;
     closing = (async () => {
       clearInterval(heartbeat);
+      clearInterval(renewal);
       const closed = [...connections].map(
         (conn) =>
           new Promise<void>((resolve) => {
@@ -238,6 +287,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
 
   return {
     docs,
+    awareness,
     handleUpgrade,
     connectionCount: () => connections.size,
     closeAgent(agentId) {

@@ -46,6 +46,8 @@ export interface WebchatGatewayOptions {
   maxSendsPer10s?: number;
   /** Keepalive ping interval (ms); a connection that missed one pong is dropped. 0 turns it off. */
   keepaliveMs?: number;
+  /** Where a visitor composing is reported (TypingRelay.contactTyping). */
+  contactTyping?: (workspaceId: string, conversationId: string, typing: boolean) => void;
 }
 
 const SCHEMA = `
@@ -117,6 +119,7 @@ export class WebchatGateway implements ChannelAdapter {
   private readonly byVisitor = new Map<string, Set<Connection>>();
   private readonly creating = new Map<string, Promise<string>>();
   private readonly keepalive: ReturnType<typeof setInterval> | null;
+  private readonly contactTyping: (workspaceId: string, conversationId: string, typing: boolean) => void;
   private pingSeq = 0;
   private closing = false;
 
@@ -129,6 +132,7 @@ export class WebchatGateway implements ChannelAdapter {
     this.now = options.now ?? Date.now;
     this.maxInvalidFrames = options.maxInvalidFrames ?? 5;
     this.maxSendsPer10s = options.maxSendsPer10s ?? 20;
+    this.contactTyping = options.contactTyping ?? (() => {});
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024 });
     this.db.exec(SCHEMA);
     const keepaliveMs = options.keepaliveMs ?? 30_000;
@@ -250,7 +254,11 @@ export class WebchatGateway implements ChannelAdapter {
     ws.on('error', (err) => this.logger.warn({ event: 'webchat_socket_error', visitor: visitor.id, reason: err.message }));
     ws.on('close', (code) => {
       set.delete(conn);
-      if (set.size === 0) this.byVisitor.delete(visitor.id);
+      if (set.size === 0) {
+        this.byVisitor.delete(visitor.id);
+        // The visitor left (closed the page, lost the network): no dots left behind.
+        if (conn.visitor.conversationId) this.contactTyping(visitor.workspaceId, conn.visitor.conversationId, false);
+      }
       this.logger.info({ event: 'visitor_disconnected', visitor: visitor.id, code });
     });
   }
@@ -316,9 +324,12 @@ export class WebchatGateway implements ChannelAdapter {
         return this.onSend(conn, message.clientMsgId, message.text);
       case 'read':
         return this.onRead(conn, message.upTo);
-      case 'typing':
-        // Contact typing is not relayed to agents yet (needs awareness on the conversation doc).
+      case 'typing': {
+        // Before the first message there is no conversation to show it in.
+        const { workspaceId, conversationId } = conn.visitor;
+        if (conversationId) this.contactTyping(workspaceId, conversationId, message.typing);
         return;
+      }
     }
   }
 
@@ -335,6 +346,8 @@ export class WebchatGateway implements ChannelAdapter {
     }
     const visitor = conn.visitor;
     const conversationId = await this.conversationOf(visitor);
+    // The message is here: the dots go now rather than at the typing timeout.
+    this.contactTyping(visitor.workspaceId, conversationId, false);
     const result = await this.conversations.appendContactMessage({
       workspaceId: visitor.workspaceId,
       conversationId,
@@ -392,6 +405,15 @@ export class WebchatGateway implements ChannelAdapter {
       this.confirmReceived(conn, [message.id]);
     }
     return { status: 'sent' };
+  }
+
+  /** Shows (or hides) "<first name> is typing…" in the visitor's open widgets. */
+  async agentTyping(target: DeliveryTarget, typing: boolean, agentName: string): Promise<void> {
+    const name = agentName.split(/\s+/)[0] || 'Support';
+    for (const conn of this.byVisitor.get(target.contact.id) ?? []) {
+      if (conn.visitor.conversationId !== target.conversationId || conn.visitor.workspaceId !== target.workspaceId) continue;
+      this.send(conn, { type: 'agent-typing', typing, ...(typing ? { name } : {}) });
+    }
   }
 
   /** Sends a ping behind the frames already sent: its pong proves the browser got them. */
