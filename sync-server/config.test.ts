@@ -6,7 +6,7 @@ describe('server configuration', () => {
   it('uses the documented defaults', () => {
     expect(resolveConfig([], {})).toEqual({
       ok: true,
-      config: { port: 3210, host: '0.0.0.0', dataDir: resolve('./.data'), demo: false, publicBaseUrl: null, logLevel: 'info', channelsFile: null, demoChannels: false },
+      config: { port: 3210, host: '0.0.0.0', dataDir: resolve('./.data'), demo: false, publicBaseUrl: null, logLevel: 'info', channelsFile: null, demoChannels: false, vapid: null, pushSimulator: null },
     });
   });
 

@@ -14,6 +14,10 @@ export interface ServerConfig {
   channelsFile: string | null;
   /** With --demo: WhatsApp and SMS customers write in through the simulators on first seeding. */
   demoChannels: boolean;
+  /** VAPID keys and subject for Web Push (env only; default: generated once, stored in the database). */
+  vapid: { publicKey?: string; privateKey?: string; subject?: string } | null;
+  /** Run the local push-service simulator: true, false, or null (default: with --demo). */
+  pushSimulator: boolean | null;
 }
 
 export const DEFAULT_PORT = 3210;
@@ -32,6 +36,8 @@ Options:
   --public-url <url>   base URL to print and link to (env SWITCHBOARD_PUBLIC_URL)
   --demo-channels      with --demo: seed WhatsApp and SMS conversations through the simulators
   --channels <file>    provider channel accounts, JSON (env SWITCHBOARD_CHANNELS; docs/channels.md)
+  --push-simulator     run the local push-service simulator (env SWITCHBOARD_PUSH_SIMULATOR=1; default with --demo)
+  --no-push-simulator  never run it, even with --demo (env SWITCHBOARD_PUSH_SIMULATOR=0)
   --log-level <level>  pino level: fatal, error, warn, info, debug (env LOG_LEVEL, default info)
   -h, --help           show this help
 `;
@@ -62,6 +68,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
         'log-level': { type: 'string' },
         channels: { type: 'string' },
         'demo-channels': { type: 'boolean' },
+        'push-simulator': { type: 'boolean' },
+        'no-push-simulator': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -86,6 +94,24 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       publicBaseUrl: publicBaseUrl?.replace(/\/+$/, '') ?? null,
       logLevel: (values['log-level'] as string | undefined) ?? env.LOG_LEVEL ?? 'info',
       demoChannels: values['demo-channels'] === true || env.SWITCHBOARD_DEMO_CHANNELS === '1',
+      vapid:
+        env.SWITCHBOARD_VAPID_PUBLIC_KEY || env.SWITCHBOARD_VAPID_PRIVATE_KEY || env.SWITCHBOARD_VAPID_SUBJECT
+          ? {
+              ...(env.SWITCHBOARD_VAPID_PUBLIC_KEY ? { publicKey: env.SWITCHBOARD_VAPID_PUBLIC_KEY } : {}),
+              ...(env.SWITCHBOARD_VAPID_PRIVATE_KEY ? { privateKey: env.SWITCHBOARD_VAPID_PRIVATE_KEY } : {}),
+              ...(env.SWITCHBOARD_VAPID_SUBJECT ? { subject: env.SWITCHBOARD_VAPID_SUBJECT } : {}),
+            }
+          : null,
+      pushSimulator:
+        values['no-push-simulator'] === true
+          ? false
+          : values['push-simulator'] === true
+            ? true
+            : env.SWITCHBOARD_PUSH_SIMULATOR === '1'
+              ? true
+              : env.SWITCHBOARD_PUSH_SIMULATOR === '0'
+                ? false
+                : null,
       channelsFile: ((values.channels as string | undefined) ?? env.SWITCHBOARD_CHANNELS) ? resolve((values.channels as string | undefined) ?? env.SWITCHBOARD_CHANNELS ?? '') : null,
     },
   };

@@ -18,6 +18,11 @@ import { createHttpApp } from './http/createHttpApp.ts';
 import { RateLimiter } from './http/RateLimiter.ts';
 import { teamRoutes } from './http/teamRoutes.ts';
 import { TeamService } from './team/TeamService.ts';
+import { type AvailabilitySource, NotificationService } from './notifications/NotificationService.ts';
+import { pushRoutes } from './notifications/pushRoutes.ts';
+import { PushSubscriptionStore } from './notifications/PushSubscriptionStore.ts';
+import { loadVapidKeys, type VapidKeys } from './notifications/VapidKeys.ts';
+import { PushServiceSimulator } from './simulators/PushServiceSimulator.ts';
 import type { Logger } from './ops/log.ts';
 import { type Metrics, createMetrics } from './ops/metrics.ts';
 import { SqliteDocStore } from './storage/SqliteDocStore.ts';
@@ -52,6 +57,15 @@ export interface CreateServerOptions {
   simulators?: boolean;
   /** With the simulators: customers write on WhatsApp and SMS when the demo is first seeded. */
   demoChannels?: boolean;
+  /**
+   * Web Push (docs/notifications.md): VAPID keys (default: generated once and stored in the
+   * database) and whether to run the local push-service simulator (default: with `demo`).
+   */
+  push?: { vapid?: Partial<VapidKeys> | null; simulator?: boolean };
+  /** Agent availability for notifications (default: the presence entries of the workspace index). */
+  availability?: AvailabilitySource;
+  /** Within a burst, at most one push update per conversation per this many ms (tests). */
+  pushUpdateMs?: number;
 }
 
 export interface DemoInfo {
@@ -81,6 +95,9 @@ export interface SwitchboardServer {
   typing: TypingRelay;
   /** The in-process provider simulators (demo), or null. */
   simulators: RunningSimulators | null;
+  notifications: NotificationService;
+  /** Web Push: devices, keys, and the push-service simulator when it runs. */
+  push: { store: PushSubscriptionStore; vapid: VapidKeys; simulator: PushServiceSimulator | null };
   metrics: Metrics;
   /** Open websockets: sync (agents) and webchat (visitors). */
   connections(): { sync: number; webchat: number };
@@ -160,6 +177,18 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     ...(options.channelFetch ? { fetch: options.channelFetch } : {}),
   });
   conversations.start();
+  const pushStore = new PushSubscriptionStore(db);
+  const vapid = loadVapidKeys(db, options.push?.vapid ?? null);
+  const pushSimulator = (options.push?.simulator ?? options.demo === true) ? new PushServiceSimulator() : null;
+  await pushSimulator?.start({ host: '127.0.0.1' });
+  const notifications = new NotificationService({
+    docs,
+    conversations,
+    logger,
+    push: { store: pushStore, vapid },
+    ...(options.availability ? { availability: options.availability } : {}),
+    ...(options.pushUpdateMs !== undefined ? { pushUpdateMs: options.pushUpdateMs } : {}),
+  });
   const usage = new UsageCounter({ db, docs, logger });
   usage.start();
 
@@ -196,6 +225,9 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       (router) => channels.routes(router),
       (router) => simulators && phoneRoutes(router, simulators),
       (router) => teamRoutes(router, { directory, team, logger, inviteFailures: new RateLimiter(30, 10 * 60_000) }),
+      (router) =>
+        pushRoutes(router, { authenticate: (t) => directory.authenticate(t), store: pushStore, vapid, notifications, logger, simulator: pushSimulator }),
+      (router) => pushSimulator && pushSimulatorRoutes(router, pushSimulator),
     ],
   });
   const server = createHttpServer(app.handleRequest);
@@ -212,6 +244,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     typing.close();
     await webchat.close();
     await conversations.close();
+    await notifications.close();
     await sync.close();
     await fanout.close();
     db.close();
@@ -238,6 +271,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       typing.close();
       await webchat.close();
       await conversations.close();
+      await notifications.close();
+      await pushSimulator?.close();
       unlistenMembers();
       await docSync.idle();
       await usage.close();
@@ -267,6 +302,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     channels,
     typing,
     simulators,
+    notifications,
+    push: { store: pushStore, vapid, simulator: pushSimulator },
     metrics,
     connections: () => ({ sync: sync.connectionCount(), webchat: webchat.connectionCount() }),
     close,
@@ -281,6 +318,18 @@ function phoneRoutes(router: Router, sims: RunningSimulators): void {
   };
   router.on('GET', '/demo/phone', redirect);
   router.on('GET', '/demo/phone/', redirect);
+}
+
+/** `/demo/push/`: what the push-service simulator received, decrypted (it listens on its own port). */
+function pushSimulatorRoutes(router: Router, sim: PushServiceSimulator): void {
+  const redirect: Parameters<Router['on']>[2] = ({ res, url }) => {
+    const target = url.pathname.endsWith('/received') ? `${sim.url}/push/received${url.search}` : `${sim.url}/push/`;
+    res.writeHead(302, { location: target, 'cache-control': 'no-store' });
+    res.end();
+  };
+  router.on('GET', '/demo/push', redirect);
+  router.on('GET', '/demo/push/', redirect);
+  router.on('GET', '/demo/push/received', redirect);
 }
 
 /** Customers who write on WhatsApp and SMS when the demo is first seeded, through the simulators. */

@@ -19,6 +19,7 @@ function banner(server: SwitchboardServer, appBuilt: boolean): string {
   lines.push(`  Data           ${server.dataDir}`);
   if (server.simulators) lines.push(`  Simulators     ${server.simulators.url}   (WhatsApp Cloud API and Twilio, in-process; docs/channels.md)`);
   if (server.simulators) lines.push(`  Customer phone ${server.simulators.url}/_sim/   (play a WhatsApp or SMS customer; also ${server.url}/demo/phone/)`);
+  if (server.push.simulator) lines.push(`  Push service   ${server.push.simulator.url}/push/   (local Web Push simulator: decrypted pushes; also ${server.url}/demo/push/)`);
   lines.push(`  Health         ${server.url}/healthz   Metrics ${server.url}/metrics`);
   if (server.demo) {
     lines.push('', `  Demo workspace "${server.demo.workspaceName}"${server.demo.seeded ? ' (just created)' : ''}; password for everyone: ${server.demo.password}`);
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       publicBaseUrl: config.publicBaseUrl,
       ...(channels?.ok ? { channels: channels.config } : {}),
       demoChannels: config.demoChannels,
+      push: { vapid: config.vapid, ...(config.pushSimulator !== null ? { simulator: config.pushSimulator } : {}) },
     });
   } catch (err) {
     const code = (err as { code?: string }).code;

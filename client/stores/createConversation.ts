@@ -2,6 +2,7 @@ import { type Accessor, onCleanup } from 'solid-js';
 import { conversationDoc, newId } from '../../shared/ids.ts';
 import { CONV_ROOTS, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
+import { mentionRanges } from '../../shared/notifications/mentions.ts';
 import { AgentEntrySchema, type MessageEntry } from '../../shared/schema/message.ts';
 import { type LibraryUse, MAX_USES_PER_MESSAGE } from '../../shared/schema/settings.ts';
 import type { DocError, DocHandle, SyncClient } from '../sync/SyncClient.ts';
@@ -24,9 +25,14 @@ export interface ConversationStore {
   /**
    * Appends a message or internal note by this agent (a CRDT item: offline it is queued and sent
    * once). `uses`: the quick replies and canned responses inserted into a message, which the
-   * server counts (SET3).
+   * server counts (SET3). `mentions`: members picked from the `@` menu of a note; those whose
+   * `@Name` is still in the text are stored as references (NTF4).
    */
-  send(kind: 'message' | 'note', text: string, options?: { now?: number; uses?: readonly LibraryUse[] }): SendResult;
+  send(
+    kind: 'message' | 'note',
+    text: string,
+    options?: { now?: number; uses?: readonly LibraryUse[]; mentions?: ReadonlyArray<{ agentId: string; name: string }> },
+  ): SendResult;
   setStatus(status: ConversationStatus): void;
 }
 
@@ -54,6 +60,10 @@ export function createConversation(client: SyncClient, workspaceId: string, conv
       const text = rawText.trim();
       const entry: MessageEntry = { id: newId(), kind, author: { type: 'agent', id: agentId }, text, createdAt: options.now ?? Date.now() };
       if (kind === 'message' && options.uses?.length) entry.uses = options.uses.slice(0, MAX_USES_PER_MESSAGE).map((u) => ({ kind: u.kind, id: u.id }));
+      if (kind === 'note' && options.mentions?.length) {
+        const mentions = mentionRanges(text, options.mentions);
+        if (mentions.length) entry.mentions = mentions;
+      }
       if (!text) return { ok: false, reason: 'empty' };
       if (!AgentEntrySchema.safeParse(entry).success) return { ok: false, reason: 'too-long' };
       const arr = doc().getArray<MessageEntry>(CONV_ROOTS.messages);

@@ -12,6 +12,19 @@ export const AuthorSchema = z.discriminatedUnion('type', [
 ]);
 export type Author = z.infer<typeof AuthorSchema>;
 
+/** Most agents one note may mention. */
+export const MAX_MENTIONS = 20;
+
+/**
+ * An @mention in an internal note: a reference to a member, not just text. `start`..`end` is the
+ * `@Name` it covers in the note's text (rendered as a chip); the server checks the range (CONV7)
+ * and notifies the member (NTF4). Mentions of someone who is not a member notify nobody.
+ */
+export const MentionSchema = z
+  .object({ agentId: z.string().regex(ID_PATTERN), start: z.number().int().nonnegative(), end: z.number().int().positive() })
+  .strict();
+export type Mention = z.infer<typeof MentionSchema>;
+
 /**
  * One entry of a conversation's `messages` array, stored as one plain JSON value
  * (ContentAny), never as a nested Y.Map: see docs/document-model.md.
@@ -34,6 +47,8 @@ export const MessageEntrySchema = z.object({
    * server counts once in the settings document's `usage` (SET3). Never shown to the contact.
    */
   uses: z.array(LibraryUseSchema).max(MAX_USES_PER_MESSAGE).optional(),
+  /** For a `note`: the members it mentions (`@Name` ranges of `text`). */
+  mentions: z.array(MentionSchema).max(MAX_MENTIONS).optional(),
 });
 export type MessageEntry = z.infer<typeof MessageEntrySchema>;
 
@@ -43,4 +58,15 @@ export const AgentEntrySchema = MessageEntrySchema.extend({
   author: z.object({ type: z.literal('agent'), id: z.string().regex(ID_PATTERN) }),
   text: z.string().min(1).max(MAX_TEXT_LENGTH),
   event: z.undefined().optional(),
-}).strict();
+})
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (!entry.mentions) return;
+    if (entry.kind !== 'note') ctx.addIssue({ code: 'custom', path: ['mentions'], message: 'only internal notes mention members' });
+    let last = 0;
+    for (const [i, m] of entry.mentions.entries()) {
+      const ok = m.start >= last && m.end > m.start + 1 && m.end <= entry.text.length && entry.text[m.start] === '@';
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['mentions', i], message: 'a mention must cover an "@Name" of the text, in order' });
+      last = m.end;
+    }
+  });

@@ -8,7 +8,11 @@ import { MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.
 import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
+import type { Activity } from '../../shared/notifications/decide.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
+
+/** Something that happened in a conversation, for notifications (sync-server/notifications/). */
+export type ConversationActivity = Activity & { workspaceId: string };
 
 const ACTOR = 'conversations';
 
@@ -135,6 +139,7 @@ export class ConversationService {
   private unsubscribe: (() => void) | null = null;
   private unsubscribeAccepted: (() => void) | null = null;
   private closed = false;
+  private readonly activityListeners = new Set<(activity: ConversationActivity) => void>();
 
   constructor(options: ConversationServiceOptions) {
     this.db = options.db;
@@ -184,6 +189,25 @@ export class ConversationService {
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     await this.idle();
+  }
+
+  /**
+   * Calls `listener` after each new message or note (contact or agent) and each assignment, once
+   * it is stored. Seeded history (importAgentEntry) is not activity.
+   */
+  onActivity(listener: (activity: ConversationActivity) => void): () => void {
+    this.activityListeners.add(listener);
+    return () => this.activityListeners.delete(listener);
+  }
+
+  private emit(activity: ConversationActivity): void {
+    for (const listener of this.activityListeners) {
+      try {
+        listener(activity);
+      } catch (err) {
+        this.logger.error({ event: 'activity_listener_failed', reason: String(err) });
+      }
+    }
   }
 
   /** Stops listening to client updates altogether. */
@@ -267,7 +291,7 @@ export class ConversationService {
           .get(workspaceId, input.key) as { message_id: string } | undefined;
         if (seen) {
           const stored = findEntry(doc, seen.message_id);
-          if (stored) return { message: stored, duplicate: true, reopened: false, count: 0 };
+          if (stored) return { message: stored, duplicate: true, reopened: false, count: 0, meta };
         }
         const message: MessageEntry = {
           id: newId(),
@@ -289,7 +313,7 @@ export class ConversationService {
           state.set('status', 'open');
           messages.insert(messages.length, [this.eventEntry('reopened', `Reopened: new message from ${meta.contact.name}`)]);
         }
-        return { message, duplicate: false, reopened, count: messages.length };
+        return { message, duplicate: false, reopened, count: messages.length, meta };
       });
       if (!outcome) return { ok: false, error: 'not-found', message: 'No such conversation' } as const;
       if (!outcome.duplicate) {
@@ -303,6 +327,19 @@ export class ConversationService {
           lastMessage: this.newerPreview(s.lastMessage, message),
         }));
         this.logger.info({ event: 'contact_message', doc: name, reopened: outcome.reopened });
+        this.emit({
+          type: 'entry',
+          workspaceId,
+          conversationId,
+          kind: 'message',
+          author: message.author,
+          authorName: outcome.meta.contact.name,
+          contactName: outcome.meta.contact.name,
+          text: message.text,
+          at: message.createdAt,
+          assigneeId: outcome.meta.assigneeId,
+          mentions: [],
+        });
       }
       return { ok: true, value: { message: outcome.message, duplicate: outcome.duplicate } } as const;
     });
@@ -356,10 +393,26 @@ export class ConversationService {
     });
   }
 
-  /** Sets the assignee (meta, summary) and writes a history line (`text` replaces the default one). */
-  assign(workspaceId: string, conversationId: string, assigneeId: string | null, at?: number, text?: string): Promise<void> {
+  /**
+   * Sets the assignee (meta, summary) and writes a history line (`text` replaces the default
+   * one). `by`: the agent who assigned it (null or absent: the server, e.g. routing); the new
+   * assignee is notified unless it is `by`.
+   */
+  assign(
+    workspaceId: string,
+    conversationId: string,
+    assigneeId: string | null,
+    at?: number,
+    text?: string,
+    by?: { agentId: string; name: string } | null,
+  ): Promise<void> {
     return this.enqueue(workspaceId, conversationId, async () => {
+      let previous: string | null = null;
+      let contactName = '';
       const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+        const meta = readMeta(doc);
+        previous = meta?.assigneeId ?? null;
+        contactName = meta?.contact.name ?? '';
         doc.getMap(CONV_ROOTS.meta).set('assigneeId', assigneeId);
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
         const who = assigneeId ? (this.agentName(assigneeId) ?? 'an agent') : null;
@@ -367,6 +420,18 @@ export class ConversationService {
         return messages.length;
       });
       await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, assigneeId, messageCount: Math.max(s.messageCount, count) }));
+      if (assigneeId && assigneeId !== previous) {
+        this.emit({
+          type: 'assigned',
+          workspaceId,
+          conversationId,
+          contactName,
+          assigneeId,
+          byAgentId: by?.agentId ?? null,
+          byName: by?.name ?? null,
+          at: at ?? this.now(),
+        });
+      }
     });
   }
 
@@ -475,6 +540,21 @@ export class ConversationService {
         await this.recordStatus(workspaceId, conversationId, status, byName);
       }
       if (entries.length > 0) await this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count));
+      for (const entry of entries) {
+        this.emit({
+          type: 'entry',
+          workspaceId,
+          conversationId,
+          kind: entry.kind as 'message' | 'note',
+          author: entry.author,
+          authorName: byName,
+          contactName: meta.contact.name,
+          text: entry.text,
+          at: Math.min(entry.createdAt, this.now()),
+          assigneeId: meta.assigneeId,
+          mentions: entry.kind === 'note' ? (entry.mentions ?? []).map((m) => m.agentId) : [],
+        });
+      }
     }).catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: event.name, reason: String(err) }));
   }
 

@@ -4,6 +4,12 @@ import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
 import { AGENT_ROOTS, DRAFT_PREFIX, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
 import { CONV_ROOTS, ClientStateKeys } from '../../shared/schema/conversation.ts';
 import { AgentEntrySchema, MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
+import {
+  NOTIFICATION_DEFAULTS_KEY,
+  NOTIFICATION_FEED_ROOT,
+  NOTIFICATION_PREFS_KEY,
+  NotificationPrefsSchema,
+} from '../../shared/schema/notifications.ts';
 import { canManage } from '../../shared/schema/roles.ts';
 import { CannedResponseSchema, firstIssue, QuickReplySchema, SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import type { Principal } from '../auth/Principal.ts';
@@ -150,6 +156,7 @@ const settingsRules: DocRules = {
     canManage(p.role) ? null : refuse('not-allowed', 'SET1', 'settings, quick replies and canned responses are changed only by admins and leads'),
   insert(loc, content) {
     if (loc.root === SETTINGS_ROOTS.usage) return refuse('read-only', 'SET3', 'usage: counted only by the server');
+    if (loc.root === SETTINGS_ROOTS.workspace && loc.key === NOTIFICATION_DEFAULTS_KEY) return notificationPrefs(loc, content, 'NTF3');
     if (loc.root === SETTINGS_ROOTS.workspace) return mapEntry(loc, content, 'SET1', () => true, (v) => isPlainJson(v));
     if (Object.hasOwn(LIBRARY, loc.root)) return libraryEntry(loc, content);
     return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings root`);
@@ -161,6 +168,15 @@ const settingsRules: DocRules = {
     return null;
   },
 };
+
+/** NTF2, NTF3: notification preferences (an agent's own, or the workspace defaults) are one valid value. */
+function notificationPrefs(loc: Location, content: Content, rule: string): Refusal | null {
+  const shape = mapEntry(loc, content, rule, () => true, (v) => isPlainJson(v));
+  if (shape || content.kind !== 'any') return shape;
+  const parsed = NotificationPrefsSchema.safeParse(content.values[0]);
+  if (!parsed.success) return refuse('invalid-value', rule, `${where(loc)}: invalid notification preferences: ${firstIssue(parsed.error)}`);
+  return null;
+}
 
 // ---- conversation ---------------------------------------------------------------------------
 
@@ -276,11 +292,17 @@ const isReadMark = (v: unknown) => typeof v === 'number' && Number.isSafeInteger
 const isScroll = (v: unknown) => isPlainJson(v) && ScrollPositionSchema.safeParse(v).success;
 const isPrefKey = (k: string) => k.length > 0 && k.length <= 100;
 
-/** AGT1: `draft:<conversationId>` texts and `read`, `scroll`, `prefs` maps of plain values. */
+/**
+ * AGT1: `draft:<conversationId>` texts and `read`, `scroll`, `prefs` maps of plain values;
+ * NTF2: `prefs.notifications` matches the preferences schema; NTF1: the `notifications` feed is
+ * written only by the server.
+ */
 const agentRules: DocRules = {
   rule: 'AGT1',
   mayWrite: () => null,
   insert(loc, content) {
+    if (loc.root === NOTIFICATION_FEED_ROOT) return refuse('read-only', 'NTF1', `${loc.root}: written only by the server`);
+    if (loc.root === AGENT_ROOTS.prefs && loc.key === NOTIFICATION_PREFS_KEY) return notificationPrefs(loc, content, 'NTF2');
     if (isDraftRoot(loc.root)) {
       if (loc.nested || loc.key !== null) return refuse('unexpected-type', 'AGT1', `${loc.root}: a draft is a plain Y.Text`);
       if (content.kind === 'string' || content.kind === 'deleted') return null;
@@ -298,6 +320,7 @@ const agentRules: DocRules = {
     }
   },
   delete(loc) {
+    if (loc.root === NOTIFICATION_FEED_ROOT) return refuse('read-only', 'NTF1', `${loc.root}: written only by the server`);
     if (loc.nested) return refuse('unexpected-type', 'AGT1', `${loc.root}: nested shared type`);
     if (isDraftRoot(loc.root)) return null;
     if (loc.key !== null && (loc.root === AGENT_ROOTS.read || loc.root === AGENT_ROOTS.scroll || loc.root === AGENT_ROOTS.prefs)) return null;

@@ -1,0 +1,269 @@
+import { agentDoc, indexDoc, newId, settingsDoc } from '../../shared/ids.ts';
+import { type Availability, coalesce, describe, recipientsOf, shouldPush } from '../../shared/notifications/decide.ts';
+import {
+  effectivePrefs,
+  MAX_FEED_ITEMS,
+  NOTIFICATION_DEFAULTS_KEY,
+  NOTIFICATION_FEED_ROOT,
+  NOTIFICATION_PREFS_KEY,
+  type NotificationItem,
+  type NotificationPrefs,
+  notificationTag,
+  type PushPayload,
+} from '../../shared/schema/notifications.ts';
+import { AGENT_ROOTS } from '../../shared/schema/agentDoc.ts';
+import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
+import { INDEX_ROOTS, type MemberSummary } from '../../shared/schema/workspaceIndex.ts';
+import type { ConversationActivity, ConversationService } from '../conversations/ConversationService.ts';
+import type { DocHost } from '../docs/DocHost.ts';
+import type { Logger } from '../ops/log.ts';
+import { type PushOutcome, sendPush } from './PushSender.ts';
+import type { PushSubscriptionStore, StoredSubscription } from './PushSubscriptionStore.ts';
+import type { VapidKeys } from './VapidKeys.ts';
+
+const ACTOR = 'notifications';
+
+/**
+ * Where availability comes from: one function, so the presence service plugs in here. The value
+ * that matters is whether the agent is Offline *by choice* (their own or a lead's): an agent
+ * whose devices are merely all disconnected still gets Web Push (that is what push is for).
+ */
+export type AvailabilitySource = (workspaceId: string, agentId: string) => Promise<Availability> | Availability;
+
+/**
+ * Reads availability from the workspace index's `presence` map (agent id → {status, chosen,
+ * auto}, written by the presence service). No entry: Online.
+ */
+export function presenceAvailability(docs: DocHost): AvailabilitySource {
+  return (workspaceId, agentId) =>
+    docs.read(indexDoc(workspaceId), (doc) => availabilityFromPresence(doc.getMap('presence').get(agentId)));
+}
+
+/** Chosen Offline silences; Offline only because every device disconnected does not (Web Push). */
+export function availabilityFromPresence(value: unknown): Availability {
+  const p = value as { status?: unknown; chosen?: unknown; auto?: unknown } | undefined;
+  if (!p || typeof p !== 'object') return 'online';
+  if (p.chosen === 'offline') return 'offline';
+  if (p.status === 'offline' && p.auto === 'disconnected') return p.chosen === 'away' ? 'away' : 'online';
+  return p.status === 'away' || p.status === 'offline' ? p.status : 'online';
+}
+
+export interface NotificationServiceOptions {
+  docs: DocHost;
+  conversations: Pick<ConversationService, 'onActivity'>;
+  logger: Logger;
+  availability?: AvailabilitySource;
+  /** Web Push: the subscriptions and the VAPID keys; null disables push. */
+  push?: { store: PushSubscriptionStore; vapid: VapidKeys; fetch?: typeof fetch } | null;
+  now?: () => number;
+  /** Within a burst, at most one push update per conversation per this many ms (default 10 s). */
+  pushUpdateMs?: number;
+}
+
+interface PendingPush {
+  timer: ReturnType<typeof setTimeout>;
+  item: NotificationItem;
+}
+
+/**
+ * Turns conversation activity into notifications (docs/notifications.md): decides who is
+ * concerned (shared/notifications/decide.ts: NTF4–NTF6, their preferences), writes each one's
+ * item into the notification feed of their agent document (NTF1: server-written; one item per
+ * conversation, coalescing bursts: NTF8), which their open devices show, and sends Web Push to
+ * their devices (NTF9 quiet hours; 404/410 prune the subscription: NTF11).
+ */
+export class NotificationService {
+  private readonly docs: DocHost;
+  private readonly logger: Logger;
+  private readonly availability: AvailabilitySource;
+  private readonly push: NotificationServiceOptions['push'];
+  private readonly now: () => number;
+  private readonly pushUpdateMs: number;
+  /** Raw `prefs.notifications` per agent document, and defaults per workspace (invalidated on change). */
+  private readonly prefsCache = new Map<string, unknown>();
+  private readonly defaultsCache = new Map<string, unknown>();
+  private readonly pendingPushes = new Map<string, PendingPush>();
+  private readonly work = new Set<Promise<unknown>>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private closed = false;
+
+  constructor(options: NotificationServiceOptions) {
+    this.docs = options.docs;
+    this.logger = options.logger;
+    this.availability = options.availability ?? presenceAvailability(options.docs);
+    this.push = options.push ?? null;
+    this.now = options.now ?? Date.now;
+    this.pushUpdateMs = options.pushUpdateMs ?? 10_000;
+    this.unsubscribe.push(options.conversations.onActivity((a) => this.track(this.handle(a))));
+    this.unsubscribe.push(
+      this.docs.onClientUpdate((event) => {
+        if (event.ref.kind === 'agent') this.prefsCache.delete(event.name);
+        if (event.ref.kind === 'settings') this.defaultsCache.delete(event.ref.workspaceId);
+      }),
+    );
+  }
+
+  /** Resolves when every notification started so far has been written and pushed. */
+  async idle(): Promise<void> {
+    while (this.work.size > 0) await Promise.allSettled([...this.work]);
+  }
+
+  /** Stops listening, sends the bursts still waiting, and waits for work in progress. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const off of this.unsubscribe) off();
+    for (const [key, pending] of this.pendingPushes) {
+      clearTimeout(pending.timer);
+      this.pendingPushes.delete(key);
+      const [workspaceId = '', agentId = ''] = key.split('/');
+      this.track(this.pushToDevices(workspaceId, agentId, pending.item, false));
+    }
+    await this.idle();
+  }
+
+  /** The preferences in force for an agent (own, else workspace defaults, else built-in). */
+  async prefsOf(workspaceId: string, agentId: string): Promise<NotificationPrefs> {
+    return effectivePrefs(await this.rawPrefs(workspaceId, agentId), await this.rawDefaults(workspaceId));
+  }
+
+  /** Sends a test notification to one device of the agent (Settings › Notifications). */
+  async sendTest(sub: StoredSubscription): Promise<PushOutcome> {
+    const payload: PushPayload = { tag: 'test', title: 'Switchboard', body: 'Push notifications work on this device.', url: '/settings/notifications', kind: 'message', count: 1, renotify: true };
+    return this.sendOne(sub, payload);
+  }
+
+  private async handle(activity: ConversationActivity): Promise<void> {
+    if (this.closed) return;
+    const { workspaceId } = activity;
+    const members = await this.docs.read(indexDoc(workspaceId), (doc) =>
+      [...doc.getMap<MemberSummary>(INDEX_ROOTS.members).values()].map((m) => ({ id: m.id, active: m.active !== false })),
+    );
+    // Preferences are read for the candidates only (for unassigned conversations: everyone).
+    const candidates =
+      activity.type === 'assigned'
+        ? [activity.assigneeId]
+        : activity.kind === 'note'
+          ? [...activity.mentions]
+          : activity.assigneeId
+            ? [activity.assigneeId]
+            : members.filter((m) => m.active).map((m) => m.id);
+    const prefs = new Map<string, NotificationPrefs>();
+    const availability = new Map<string, Availability>();
+    for (const id of new Set(candidates)) {
+      if (!members.some((m) => m.id === id)) continue;
+      prefs.set(id, await this.prefsOf(workspaceId, id));
+      availability.set(id, await this.availability(workspaceId, id));
+    }
+    const recipients = recipientsOf(activity, {
+      members,
+      prefsOf: (id) => prefs.get(id) ?? effectivePrefs(undefined, undefined),
+      availabilityOf: (id) => availability.get(id) ?? 'online',
+    });
+    for (const r of recipients) {
+      const text = describe(activity, r.kind);
+      const item = await this.docs.change(agentDoc(workspaceId, r.agentId), ACTOR, (doc) => {
+        const feed = doc.getMap<NotificationItem>(NOTIFICATION_FEED_ROOT);
+        const next = coalesce(feed.get(activity.conversationId), {
+          id: newId(),
+          conversationId: activity.conversationId,
+          kind: r.kind,
+          title: text.title,
+          body: text.body,
+          at: this.now(),
+        });
+        feed.set(activity.conversationId, next);
+        if (feed.size > MAX_FEED_ITEMS) {
+          const oldest = [...feed.entries()].sort((a, b) => a[1].at - b[1].at).slice(0, feed.size - MAX_FEED_ITEMS);
+          for (const [key] of oldest) feed.delete(key);
+        }
+        return next;
+      });
+      this.logger.debug({ event: 'notified', doc: agentDoc(workspaceId, r.agentId), kind: r.kind, count: item.count });
+      const agentPrefs = prefs.get(r.agentId);
+      if (this.push && agentPrefs && shouldPush(item.kind, agentPrefs, this.now())) this.schedulePush(workspaceId, r.agentId, item);
+    }
+  }
+
+  /**
+   * NTF8 for push: the first event of a burst is pushed at once (with an alert); later ones of
+   * the same burst are folded into one silent update per `pushUpdateMs`.
+   */
+  private schedulePush(workspaceId: string, agentId: string, item: NotificationItem): void {
+    const key = `${workspaceId}/${agentId}/${item.conversationId}`;
+    const pending = this.pendingPushes.get(key);
+    if (item.count === 1) {
+      if (pending) clearTimeout(pending.timer);
+      this.pendingPushes.delete(key);
+      this.track(this.pushToDevices(workspaceId, agentId, item, true));
+      return;
+    }
+    if (pending) {
+      pending.item = item;
+      return;
+    }
+    const timer = setTimeout(() => {
+      const latest = this.pendingPushes.get(key);
+      this.pendingPushes.delete(key);
+      if (latest) this.track(this.pushToDevices(workspaceId, agentId, latest.item, false));
+    }, this.pushUpdateMs);
+    timer.unref?.();
+    this.pendingPushes.set(key, { timer, item });
+  }
+
+  private async pushToDevices(workspaceId: string, agentId: string, item: NotificationItem, renotify: boolean): Promise<void> {
+    if (!this.push) return;
+    const payload: PushPayload = {
+      tag: notificationTag(item.conversationId),
+      title: item.title,
+      body: item.body,
+      url: `/c/${item.conversationId}`,
+      kind: item.kind,
+      count: item.count,
+      renotify,
+    };
+    for (const sub of this.push.store.forAgent(workspaceId, agentId)) await this.sendOne(sub, payload);
+  }
+
+  private async sendOne(sub: StoredSubscription, payload: PushPayload): Promise<PushOutcome> {
+    if (!this.push) return { status: 'failed', code: null, reason: 'push is not configured' };
+    const started = performance.now();
+    const outcome = await sendPush(sub, payload, this.push.vapid, this.push.fetch);
+    const line = { event: 'push', agent: sub.agentId, device: sub.id, status: outcome.status, ms: Math.round(performance.now() - started) };
+    if (outcome.status === 'sent') {
+      this.push.store.markSuccess(sub.id, this.now());
+      this.logger.debug(line);
+    } else if (outcome.status === 'gone') {
+      // NTF11: the push service says the subscription no longer exists: forget the device.
+      this.push.store.remove(sub.id);
+      this.logger.info({ ...line, event: 'push_subscription_pruned', code: outcome.code });
+    } else {
+      this.logger.warn({ ...line, event: 'push_failed', code: outcome.code, reason: outcome.reason });
+    }
+    return outcome;
+  }
+
+  private async rawPrefs(workspaceId: string, agentId: string): Promise<unknown> {
+    const name = agentDoc(workspaceId, agentId);
+    if (this.prefsCache.has(name)) return this.prefsCache.get(name);
+    const value = await this.docs.read(name, (doc) => doc.getMap(AGENT_ROOTS.prefs).get(NOTIFICATION_PREFS_KEY));
+    this.prefsCache.set(name, value);
+    return value;
+  }
+
+  private async rawDefaults(workspaceId: string): Promise<unknown> {
+    if (this.defaultsCache.has(workspaceId)) return this.defaultsCache.get(workspaceId);
+    const value = await this.docs.read(settingsDoc(workspaceId), (doc) => doc.getMap(SETTINGS_ROOTS.workspace).get(NOTIFICATION_DEFAULTS_KEY));
+    this.defaultsCache.set(workspaceId, value);
+    return value;
+  }
+
+  private track(p: Promise<unknown>): void {
+    const settled = p.then(
+      () => undefined,
+      (err: unknown) => this.logger.error({ event: 'notification_failed', reason: err instanceof Error ? err.message : String(err) }),
+    );
+    this.work.add(settled);
+    void settled.then(() => this.work.delete(settled));
+  }
+}
