@@ -1,9 +1,9 @@
-import { createMemo, Show } from 'solid-js';
+import { createMemo, For, Show } from 'solid-js';
 import { ConversationList } from '../components/ConversationList.tsx';
 import { InboxIcon } from '../components/icons.tsx';
 import { Sidebar } from '../components/Sidebar.tsx';
 import { formatCount } from '../lib/formatCount.ts';
-import type { AssigneeFilter } from '../stores/conversationOrder.ts';
+import { type AssigneeFilter, isListSort, LIST_SORTS } from '../stores/conversationOrder.ts';
 import { useWorkspace } from '../stores/createWorkspace.ts';
 import { ConversationPane } from './ConversationPane.tsx';
 
@@ -15,6 +15,7 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
   const w = useWorkspace();
   const ids = w.inbox.ids;
   const total = () => w.inbox.total();
+  const sortDescription = () => LIST_SORTS.find((s) => s.value === w.listSort())?.description ?? 'newest activity first';
   const emptyText = createMemo(() => {
     if (!w.index.loaded() || w.inbox.partial()) return 'Loading conversations…';
     if (w.search.matches()) return 'No conversations match your search.';
@@ -46,6 +47,20 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
           <span class="list-pane__count" aria-live="polite">
             {formatCount(total())} {total() === 1 ? 'conversation' : 'conversations'}
           </span>
+          <label class="list-pane__sort">
+            <span class="list-pane__sort-label">Sort</span>
+            <span class="visually-hidden"> conversations</span>
+            <select
+              class="list-pane__sort-select"
+              value={w.listSort()}
+              onChange={(event) => {
+                const value = event.currentTarget.value;
+                if (isListSort(value)) w.setListSort(value);
+              }}
+            >
+              <For each={LIST_SORTS}>{(option) => <option value={option.value}>{option.label}</option>}</For>
+            </select>
+          </label>
         </header>
         <ConversationList
           ids={ids()}
@@ -58,7 +73,7 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
           selectedId={props.selectedId}
           now={w.now()}
           emptyText={emptyText()}
-          label={`${TITLES[w.inbox.assignee()]}, ${total()} conversations, newest activity first`}
+          label={`${TITLES[w.inbox.assignee()]}, ${total()} conversations, ${sortDescription()}`}
         />
       </section>
       <main class="thread-pane" id="main">

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import { orderConversations } from './conversationOrder.ts';
+import { unreadTitle } from './createUnreadBadge.ts';
 import { createInbox } from './createInbox.ts';
 import { createYMapValues } from './yjsBridge.ts';
 
@@ -25,6 +26,27 @@ describe('conversation list order', () => {
   it('sorts by last activity, newest first, ties by id', () => {
     const ids = orderConversations([summary('b', 5), summary('a', 5), summary('c', 9)], { assignee: 'all', status: 'all', me: 'me', matches: null });
     expect(ids).toEqual(['c', 'a', 'b']);
+  });
+
+  it('sorts oldest waiting first (contact wrote last, open), then the rest by activity; or newest created first', () => {
+    const contact = (at: number) => ({ lastMessage: { text: 't', authorType: 'contact' as const, at } });
+    const agent = (at: number) => ({ lastMessage: { text: 't', authorType: 'agent' as const, at } });
+    const list = [
+      summary('answered', 50, { ...agent(50), createdAt: 4 }),
+      summary('waitingLong', 10, { ...contact(10), createdAt: 1 }),
+      summary('waitingShort', 40, { ...contact(40), createdAt: 3 }),
+      summary('resolved', 60, { ...contact(60), status: 'resolved', createdAt: 2 }),
+    ];
+    const filter = { assignee: 'all' as const, status: 'all' as const, me: 'me', matches: null };
+    expect(orderConversations(list, filter, 'waiting')).toEqual(['waitingLong', 'waitingShort', 'resolved', 'answered']);
+    expect(orderConversations(list, filter, 'created')).toEqual(['answered', 'waitingShort', 'resolved', 'waitingLong']);
+    expect(orderConversations(list, filter)).toEqual(['resolved', 'answered', 'waitingShort', 'waitingLong']);
+  });
+
+  it('puts the unread total in the title', () => {
+    expect(unreadTitle('Switchboard', 0)).toBe('Switchboard');
+    expect(unreadTitle('Switchboard', 3)).toBe('(3) Switchboard');
+    expect(unreadTitle('Switchboard', 1500)).toBe('(999+) Switchboard');
   });
 
   it('filters Mine, Unassigned, status and search matches', () => {

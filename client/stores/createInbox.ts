@@ -1,6 +1,14 @@
 import { type Accessor, createMemo, createSignal } from 'solid-js';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
-import { type AssigneeFilter, countByAssignee, matchesFilter, orderConversations, type StatusFilter } from './conversationOrder.ts';
+import {
+  type AssigneeFilter,
+  COMPARE,
+  countByAssignee,
+  type ListSort,
+  matchesFilter,
+  orderConversations,
+  type StatusFilter,
+} from './conversationOrder.ts';
 import type { IndexSnapshot } from './indexSnapshot.ts';
 import type { KeyedValues } from './yjsBridge.ts';
 
@@ -9,6 +17,8 @@ export interface InboxStore {
   setAssignee(value: AssigneeFilter): void;
   status: Accessor<StatusFilter>;
   setStatus(value: StatusFilter): void;
+  /** The list's sort (the agent's pref). */
+  sort: Accessor<ListSort>;
   /** Ids of the rows to show, in order. */
   ids: Accessor<string[]>;
   /** How many conversations the current filters match (more than `ids` while showing a snapshot). */
@@ -23,6 +33,8 @@ export interface InboxOptions {
   me: string;
   matches: Accessor<ReadonlySet<string> | null>;
   initialAssignee?: AssigneeFilter;
+  /** The agent's chosen sort (default: newest activity first). */
+  sort?: Accessor<ListSort>;
   /** The first-screen snapshot while the index document is not loaded yet (null after). */
   preview?: Accessor<IndexSnapshot | null>;
 }
@@ -35,17 +47,22 @@ export function createInbox(options: InboxOptions): InboxStore {
   const [assignee, setAssignee] = createSignal<AssigneeFilter>(options.initialAssignee ?? 'all');
   const [status, setStatus] = createSignal<StatusFilter>('all');
   const preview = options.preview ?? (() => null);
+  const sort = options.sort ?? (() => 'activity' as const);
   const all = createMemo(() => options.conversations.values());
   const ids = createMemo(
     () => {
       const snapshot = preview();
       const filter = { assignee: assignee(), status: status(), me: options.me, matches: options.matches() };
-      if (!snapshot) return orderConversations(all(), filter);
-      // The saved first rows of the tab, already in order (no sort before the first paint).
-      return snapshot.lists[filter.assignee].filter((id) => {
+      const order = sort();
+      if (!snapshot) return orderConversations(all(), filter, order);
+      // The saved first rows of the tab, already in activity order (no sort before the first paint).
+      const ids = snapshot.lists[filter.assignee].filter((id) => {
         const s = options.conversations.get(id);
         return s !== undefined && (!filter.matches || filter.matches.has(id)) && matchesFilter(s, filter);
       });
+      if (order === 'activity') return ids;
+      const compare = COMPARE[order];
+      return ids.sort((a, b) => compare(options.conversations.get(a)!, options.conversations.get(b)!));
     },
     [],
     { equals: sameList },
@@ -57,7 +74,7 @@ export function createInbox(options: InboxOptions): InboxStore {
   });
   const partial = () => preview() !== null;
   const total = () => (partial() && status() === 'all' && !options.matches() ? counts()[assignee()] : ids().length);
-  return { assignee, setAssignee, status, setStatus, ids, total, counts, partial };
+  return { assignee, setAssignee, status, setStatus, sort, ids, total, counts, partial };
 }
 
 function sameList(a: string[], b: string[]): boolean {

@@ -1,4 +1,4 @@
-import { type Accessor, createContext, onCleanup, useContext } from 'solid-js';
+import { type Accessor, createContext, createMemo, onCleanup, useContext } from 'solid-js';
 import { settingsDoc } from '../../shared/ids.ts';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
 import type { Author } from '../../shared/schema/message.ts';
@@ -8,6 +8,8 @@ import type { ConnectionState, SyncClient } from '../sync/SyncClient.ts';
 import { type AgentStateStore, createAgentState } from './createAgentState.ts';
 import { createBackgroundSync } from './createBackgroundSync.ts';
 import { createContactTyping } from './createContactTyping.ts';
+import { isListSort, type ListSort } from './conversationOrder.ts';
+import { createUnreadBadge } from './createUnreadBadge.ts';
 import { createInbox, type InboxStore } from './createInbox.ts';
 import { createLibrary, type LibraryStore } from './createLibrary.ts';
 import { createNow } from './createNow.ts';
@@ -37,6 +39,11 @@ export interface Workspace {
   /** Display name of a message's author; `contactName` for contact messages. */
   authorName(author: Author, contactName: string): string;
   unread(conversationId: string): number;
+  /** Unread contact messages over every conversation (title and app badge). */
+  unreadTotal: Accessor<number>;
+  /** The list's sort, kept in the agent's prefs (every device). */
+  listSort: Accessor<ListSort>;
+  setListSort(sort: ListSort): void;
   /** Whether the agent has an unsent draft in the conversation. */
   hasDraft(conversationId: string): boolean;
   /** Whether the conversation's contact is composing a message right now (ephemeral, TYP1). */
@@ -68,11 +75,20 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
   const settings = createYMapStore<unknown>(() => settingsHandle.doc().getMap(SETTINGS_ROOTS.workspace));
   const library = createLibrary(settingsHandle, session.agent.role);
   const search = createSearch({ db: sync.db, conversations: index.conversations });
-  const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview });
+  const listSort = (): ListSort => (isListSort(agent.prefs.listSort) ? agent.prefs.listSort : 'activity');
+  const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview, sort: listSort });
   createBackgroundSync({ client, workspaceId: ws, index, search });
   const now = createNow();
   const typing = createContactTyping(index.handle);
 
+  const unread = (id: string) => unreadCount(index.conversations.get(id), savedRead()?.[id] ?? agent.read[id]);
+  const unreadTotal = createMemo(() => {
+    let total = 0;
+    const saved = savedRead();
+    for (const s of index.conversations.values()) if (s && typeof s.id === 'string') total += unreadCount(s, saved?.[s.id] ?? agent.read[s.id]);
+    return total;
+  });
+  createUnreadBadge(unreadTotal);
   const memberName = (id: string | null | undefined) => (id ? (member(id)?.name ?? null) : null);
   return {
     session,
@@ -98,7 +114,10 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
           return 'Switchboard';
       }
     },
-    unread: (id) => unreadCount(index.conversations.get(id), savedRead()?.[id] ?? agent.read[id]),
+    unread,
+    unreadTotal,
+    listSort,
+    setListSort: (sort) => agent.setPref('listSort', sort),
     hasDraft: (id) => savedDrafts()?.includes(id) ?? agent.drafts[id] === true,
     contactTyping: (id) => typing().has(id),
   };
