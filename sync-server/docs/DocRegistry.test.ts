@@ -145,6 +145,44 @@ describe('DocRegistry', () => {
     expect(await h.registry.read(CONV, (d) => d.getMap('state').get('status'))).toBe('open');
   });
 
+  it('compacts many idle documents one at a time, then drops each, and keeps one that is used again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const store = new MemoryDocStore();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const compact = store.compact.bind(store);
+    store.compact = async (name, snapshot, through) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      await compact(name, snapshot, through);
+      inFlight--;
+    };
+    h = createDocHarness({ store, idleUnloadMs: 1000 });
+    const names = Array.from({ length: 8 }, (_, i) => `ws/conv/idle${i}`);
+    const subs = new Map<string, [Awaited<ReturnType<typeof h.open>>, RecordingSubscriber]>();
+    for (const name of names) {
+      const sub = new RecordingSubscriber(name);
+      subs.set(name, [await h.open(name, sub), sub]);
+      // Over the unload threshold (50 logged updates).
+      await Promise.all(Array.from({ length: 60 }, (_, i) => h.registry.change(name, 'test', (d) => d.getArray('messages').insert(i, [entry(`m${i}`)]))));
+    }
+    for (const [live, sub] of subs.values()) h.registry.unsubscribe(live, sub);
+    await vi.advanceTimersByTimeAsync(1001);
+    // All eight are due in the same tick: queued, not compacted all at once.
+    expect(h.registry.loadedCount()).toBeGreaterThan(1);
+    const kept = names[7]!;
+    await h.open(kept);
+    await vi.waitUntil(() => h.registry.loadedCount() === 1, { timeout: 5000 });
+    expect(h.registry.isLoaded(kept)).toBe(true);
+    expect(maxInFlight).toBe(1);
+    for (const name of names.slice(0, 7)) {
+      const stored = await store.load(name);
+      expect(stored.snapshot).not.toBeNull();
+      expect(stored.updates).toHaveLength(0);
+    }
+    expect(await h.registry.read(names[0]!, (d) => d.getArray('messages').length)).toBe(60);
+  });
+
   it('applies updates published by another process to its copy and subscribers, without storing them again', async () => {
     h = createDocHarness();
     const store = h.store;

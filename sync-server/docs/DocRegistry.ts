@@ -71,6 +71,8 @@ export class LiveDoc {
   logBytes: number;
   lastSeq: number;
   compacting: Promise<void> | null = null;
+  /** Waiting in the registry's compaction queue ('unload': drop it once compacted). */
+  queued: 'unload' | 'threshold' | null = null;
   serverClientId = -1;
   gone = false;
   /** `varString(name)`: the prefix of this document's multiplexed frames. */
@@ -113,6 +115,9 @@ export class DocRegistry implements DocHost {
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
   private readonly compactOnUnloadAfter: number;
+  /** Compactions run one at a time, yielding to the event loop between two (docs/storage.md). */
+  private readonly compactQueue: LiveDoc[] = [];
+  private compactRunner: Promise<void> | null = null;
   private closed = false;
 
   constructor(private readonly opts: DocRegistryOptions) {
@@ -392,9 +397,65 @@ export class DocRegistry implements DocHost {
     this.maybeCompact(live);
   }
 
+  private overLimit(live: LiveDoc): boolean {
+    return live.logCount >= this.compactAfterUpdates || live.logBytes >= this.compactAfterBytes;
+  }
+
   private maybeCompact(live: LiveDoc): void {
-    if (!live.compacting && !live.gone && (live.logCount >= this.compactAfterUpdates || live.logBytes >= this.compactAfterBytes)) {
-      void this.compact(live);
+    if (!live.compacting && !live.gone && this.overLimit(live)) this.enqueueCompaction(live, 'threshold');
+  }
+
+  /**
+   * Queues a compaction. Encoding a snapshot takes the event loop for as long as the document is
+   * big, so when many documents want one at once (idle unload of everything a burst of clients
+   * left behind) they run one after the other with a turn of the event loop between two, and
+   * live traffic is served in between. An 'unload' entry keeps the document in memory until its
+   * compaction is done, then drops it, unless it is in use again by then.
+   */
+  private enqueueCompaction(live: LiveDoc, why: 'unload' | 'threshold'): void {
+    if (live.queued) {
+      if (why === 'unload') live.queued = 'unload';
+    } else {
+      live.queued = why;
+      this.compactQueue.push(live);
+    }
+    this.startCompactions();
+  }
+
+  private startCompactions(): void {
+    if (this.compactRunner) return;
+    const runner = this.runCompactions().finally(() => {
+      this.compactRunner = null;
+      this.background.delete(runner);
+      // Queued after the loop saw the queue empty, before this ran.
+      if (this.compactQueue.length > 0) this.startCompactions();
+    });
+    this.compactRunner = runner;
+    this.background.add(runner);
+  }
+
+  private async runCompactions(): Promise<void> {
+    for (let live = this.compactQueue.shift(); live; live = this.compactQueue.shift()) {
+      const why = live.queued;
+      live.queued = null;
+      if (live.gone) continue;
+      if (why === 'unload') {
+        if (live.refs > 0) continue; // in use again: its next release schedules a new unload
+        if (live.outbox.length > 0) {
+          this.scheduleUnload(live);
+          continue;
+        }
+        await this.compact(live);
+        if (!live.gone && live.refs === 0 && live.outbox.length === 0 && !this.closed) {
+          this.drop(live);
+          this.opts.logger.debug({ event: 'doc_unloaded', doc: live.name });
+        }
+      } else if (this.overLimit(live)) {
+        await this.compact(live);
+      }
+      // One compaction at a time, waiting for the store too: on a small machine the store's
+      // writer thread competes for the same cores, and this keeps it from being flooded.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
@@ -504,7 +565,7 @@ export class DocRegistry implements DocHost {
       live.compacting = null;
       this.background.delete(tracked);
       // Updates drained meanwhile may have passed the limit again.
-      if (succeeded) this.maybeCompact(live);
+      if (succeeded && !live.gone) this.maybeCompact(live);
     });
     live.compacting = tracked;
     this.background.add(tracked);
@@ -518,7 +579,13 @@ export class DocRegistry implements DocHost {
       this.scheduleUnload(live);
       return;
     }
-    if (live.logCount >= this.compactOnUnloadAfter && live.outbox.length === 0) void this.compact(live);
+    if (live.logCount >= this.compactOnUnloadAfter && live.outbox.length === 0) {
+      if (!force) {
+        this.enqueueCompaction(live, 'unload');
+        return;
+      }
+      void this.compact(live);
+    }
     this.drop(live);
     this.opts.logger.debug({ event: 'doc_unloaded', doc: live.name });
   }
