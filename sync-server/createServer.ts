@@ -131,7 +131,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     (options.simulators ?? (options.demo === true && options.channels === undefined))
       ? await startSimulators({ switchboardUrl: 'http://127.0.0.1:1', statusMode: 'auto', stepMs: 1200 })
       : null;
-  const channelConfig = parseChannelConfig(simulators ? simulatorChannelConfig(DEMO_WORKSPACE.id, simulators.url) : (options.channels ?? {}));
+  const channelConfig = parseChannelConfig(simulators ? simulatorChannelConfig(DEMO_WORKSPACE.id, simulators.url, simulators.email.relayPort) : (options.channels ?? {}));
   if (!channelConfig.ok) {
     await simulators?.close();
     throw new Error(channelConfig.message);
@@ -239,7 +239,10 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   let address: AddressInfo;
   try {
     address = await listen(server, options.port, host);
+    await channels.start();
   } catch (err) {
+    if (server.listening) await new Promise<void>((done) => server.close(() => done()));
+    await channels.close();
     await simulators?.close();
     typing.close();
     await webchat.close();
@@ -256,6 +259,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   serverUrl = simulators ? `http://${host.includes(':') ? '[::1]' : '127.0.0.1'}:${address.port}` : url;
   if (simulators) {
     simulators.setSwitchboardUrl(serverUrl);
+    if (channels.email.smtpPort) simulators.setSwitchboardSmtp('127.0.0.1', channels.email.smtpPort);
     if (demo?.seeded && options.demoChannels) await seedDemoChannels(simulators, logger);
   }
 
@@ -266,6 +270,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       logger.info({ event: 'server_stopping' });
       app.setShuttingDown();
       await simulators?.close();
+      await channels.close();
       const serverClosed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       typing.close();
@@ -310,7 +315,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   };
 }
 
-/** `/demo/phone/`: the simulators' customer phone page (they listen on their own port). */
+/** `/demo/phone/` and `/demo/mail/`: the simulators' customer phone and mail client pages (they listen on their own port). */
 function phoneRoutes(router: Router, sims: RunningSimulators): void {
   const redirect: Parameters<Router['on']>[2] = ({ res }) => {
     res.writeHead(302, { location: `${sims.url}/_sim/`, 'cache-control': 'no-store' });
@@ -318,6 +323,12 @@ function phoneRoutes(router: Router, sims: RunningSimulators): void {
   };
   router.on('GET', '/demo/phone', redirect);
   router.on('GET', '/demo/phone/', redirect);
+  const mail: Parameters<Router['on']>[2] = ({ res }) => {
+    res.writeHead(302, { location: `${sims.url}/_sim/mail/`, 'cache-control': 'no-store' });
+    res.end();
+  };
+  router.on('GET', '/demo/mail', mail);
+  router.on('GET', '/demo/mail/', mail);
 }
 
 /** `/demo/push/`: what the push-service simulator received, decrypted (it listens on its own port). */
@@ -341,6 +352,26 @@ async function seedDemoChannels(sims: RunningSimulators, logger: Logger): Promis
     sims.whatsapp.customerSends('16505551234', 'Hi, my order #10511 has not arrived yet. Can you check?'),
     sims.whatsapp.customerSends('447700900123', 'Do you ship the Summit tent to the UK?'),
     sims.twilio.customerSends('+14155550100', 'Hi, is the Trailhead 40L back in stock?'),
+    sims.email
+      .customerSends('mia.schneider@customer.example', {
+        name: 'Mia Schneider',
+        subject: 'Wrong size delivered (order #10487)',
+        text: 'Hello,\n\nI ordered the Ridge jacket in M but received an L. The receipt is attached.\nCan I exchange it?\n\nThanks,\nMia',
+        html: '<p>Hello,</p><p>I ordered the <b>Ridge jacket</b> in <b>M</b> but received an <b>L</b>. The receipt is attached.<br>Can I exchange it?</p><p>Thanks,<br>Mia</p>',
+        attachments: [{ filename: 'receipt-10487.pdf', content: Buffer.alloc(48_213, 37), contentType: 'application/pdf' }],
+      })
+      .then((r) => r.code),
   ]);
+  // A customer whose mailbox no longer exists: a reply to them bounces (RFC 3464 report).
+  sims.email.addCustomer('old.address@bounce.example', 'Jonas Berg', { outcome: 'bounce' });
+  results.push(
+    (
+      await sims.email.customerSends('old.address@bounce.example', {
+        name: 'Jonas Berg',
+        subject: 'Invoice copy',
+        text: 'Could you send me a copy of my last invoice? Thanks, Jonas',
+      })
+    ).code,
+  );
   logger.info({ event: 'demo_channels_seeded', statuses: results });
 }

@@ -17,9 +17,11 @@ function banner(server: SwitchboardServer, appBuilt: boolean): string {
   lines.push(`  App            ${server.url}/`);
   if (server.demo) lines.push(`  Demo website   ${server.url}/demo/   (a shop page with the webchat widget)`);
   lines.push(`  Data           ${server.dataDir}`);
-  if (server.simulators) lines.push(`  Simulators     ${server.simulators.url}   (WhatsApp Cloud API and Twilio, in-process; docs/channels.md)`);
+  if (server.simulators) lines.push(`  Simulators     ${server.simulators.url}   (WhatsApp Cloud API, Twilio and a mail relay, in-process; docs/channels.md)`);
   if (server.simulators) lines.push(`  Customer phone ${server.simulators.url}/_sim/   (play a WhatsApp or SMS customer; also ${server.url}/demo/phone/)`);
   if (server.push.simulator) lines.push(`  Push service   ${server.push.simulator.url}/push/   (local Web Push simulator: decrypted pushes; also ${server.url}/demo/push/)`);
+  if (server.simulators) lines.push(`  Mail client    ${server.simulators.url}/_sim/mail/   (play an email customer; also ${server.url}/demo/mail/)`);
+  if (server.channels.email.smtpPort) lines.push(`  SMTP inbound   port ${server.channels.email.smtpPort}${server.simulators ? `   (simulated relay for replies: port ${server.simulators.email.relayPort})` : ''}`);
   lines.push(`  Health         ${server.url}/healthz   Metrics ${server.url}/metrics`);
   if (server.demo) {
     lines.push('', `  Demo workspace "${server.demo.workspaceName}"${server.demo.seeded ? ' (just created)' : ''}; password for everyone: ${server.demo.password}`);

@@ -5,6 +5,31 @@ import { LibraryUseSchema, MAX_USES_PER_MESSAGE } from './settings.ts';
 /** Longest message or note text we accept, in characters. */
 export const MAX_TEXT_LENGTH = 20_000;
 
+/** Longest (sanitised) HTML body of an email entry, in characters. */
+export const MAX_EMAIL_HTML = 100_000;
+
+/** An attachment of an inbound email, listed by name, type and size (its bytes are not kept). */
+export const EmailAttachmentSchema = z
+  .object({ name: z.string().max(255), type: z.string().max(255), size: z.number().int().nonnegative() })
+  .strict();
+export type EmailAttachment = z.infer<typeof EmailAttachmentSchema>;
+
+/**
+ * What an email adds to a message entry (docs/channels.md, Email). On a contact's message the
+ * server writes it: the subject, the HTML body already sanitised (MAIL1), the attachments, and
+ * `automated` (why the mail counts as an automatic one: MAIL3). On an agent's message only
+ * `html`: the rich alternative of a canned response, sanitised again before sending (MAIL5).
+ */
+export const EmailPartSchema = z
+  .object({
+    subject: z.string().max(998).optional(),
+    html: z.string().max(MAX_EMAIL_HTML).optional(),
+    attachments: z.array(EmailAttachmentSchema).max(100).optional(),
+    automated: z.string().max(64).optional(),
+  })
+  .strict();
+export type EmailPart = z.infer<typeof EmailPartSchema>;
+
 export const AuthorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent'), id: z.string().regex(ID_PATTERN) }),
   z.object({ type: z.literal('contact'), id: z.string().regex(ID_PATTERN) }),
@@ -49,6 +74,8 @@ export const MessageEntrySchema = z.object({
   uses: z.array(LibraryUseSchema).max(MAX_USES_PER_MESSAGE).optional(),
   /** For a `note`: the members it mentions (`@Name` ranges of `text`). */
   mentions: z.array(MentionSchema).max(MAX_MENTIONS).optional(),
+  /** Email only: subject, sanitised HTML, attachments (see EmailPartSchema). */
+  email: EmailPartSchema.optional(),
 });
 export type MessageEntry = z.infer<typeof MessageEntrySchema>;
 
@@ -58,9 +85,12 @@ export const AgentEntrySchema = MessageEntrySchema.extend({
   author: z.object({ type: z.literal('agent'), id: z.string().regex(ID_PATTERN) }),
   text: z.string().min(1).max(MAX_TEXT_LENGTH),
   event: z.undefined().optional(),
+  /** An agent may only give the HTML alternative of a message (MAIL5), never of a note. */
+  email: z.object({ html: z.string().min(1).max(MAX_EMAIL_HTML) }).strict().optional(),
 })
   .strict()
   .superRefine((entry, ctx) => {
+    if (entry.email && entry.kind !== 'message') ctx.addIssue({ code: 'custom', path: ['email'], message: 'only a message has an email part' });
     if (!entry.mentions) return;
     if (entry.kind !== 'note') ctx.addIssue({ code: 'custom', path: ['mentions'], message: 'only internal notes mention members' });
     let last = 0;

@@ -8,6 +8,9 @@ import type { Router } from '../http/Router.ts';
 export interface ChannelModule {
   readonly adapter: ChannelAdapter;
   routes(router: Router): void;
+  /** Listeners of its own (email's SMTP port), started once the server is up. */
+  start?(): Promise<void>;
+  close?(): Promise<void>;
 }
 
 /** What a provider request ended in, before it becomes an HTTP answer. */

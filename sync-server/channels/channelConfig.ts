@@ -40,6 +40,54 @@ export const TwilioAccountSchema = z.object({
 });
 export type TwilioAccount = z.infer<typeof TwilioAccountSchema>;
 
+/** The relay (smarthost) our replies go through: any SMTP server (a provider's, or the simulator). */
+export const SmtpRelaySchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(587),
+  /** Implicit TLS (port 465); otherwise STARTTLS is used when the relay offers it. */
+  secure: z.boolean().default(false),
+  /** Refuse to send without STARTTLS (recommended for a real relay). */
+  requireTLS: z.boolean().default(false),
+  auth: z.object({ user: z.string().min(1), pass: z.string().min(1) }).optional(),
+  /** For self-signed relays in test setups only. */
+  rejectUnauthorized: z.boolean().default(true),
+});
+export type SmtpRelay = z.infer<typeof SmtpRelaySchema>;
+
+export const EmailAccountSchema = z.object({
+  workspaceId: z.string().regex(ID_PATTERN),
+  /** The support address customers write to (inbound RCPT TO) and our replies' From. */
+  address: z.string().email().max(254),
+  /** Display name in From, e.g. "Acme Support". */
+  fromName: z.string().max(100).default('Support'),
+  /** Local part of the VERP return path: `<bounceLocalPart>+<token>@<domain of address>`. */
+  bounceLocalPart: z.string().regex(/^[a-z0-9._-]{1,32}$/).default('bounces'),
+  /** Keys the HMAC in VERP tokens, so forged bounces cannot fail our messages (MAIL4). */
+  verpSecret: z.string().min(16),
+  relay: SmtpRelaySchema,
+  /** A sent mail counts as delivered when no bounce arrived within this time (spec: 24–72 h). */
+  deliveredAfterMs: z.number().int().min(1_000).default(48 * 3_600_000),
+  /**
+   * After a crash between handing a mail to the relay and its 250, send it again with the same
+   * Message-ID (mailboxes collapse duplicates of one Message-ID) instead of marking it
+   * "outcome unknown".
+   */
+  resendInDoubt: z.boolean().default(true),
+});
+export type EmailAccount = z.infer<typeof EmailAccountSchema>;
+
+/** The built-in SMTP listener for inbound mail and bounces (MX or a relay's forward target). */
+export const SmtpListenerSchema = z.object({
+  host: z.string().default('0.0.0.0'),
+  /** 0: any free port (tests, demo); 25 in production behind the MX, or 2525 behind a relay. */
+  port: z.number().int().min(0).max(65535).default(2525),
+  /** Largest mail accepted, in bytes (announced with SIZE; larger mail is refused with 552). */
+  maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Host name in the greeting. */
+  name: z.string().max(253).optional(),
+});
+export type SmtpListenerConfig = z.infer<typeof SmtpListenerSchema>;
+
 export const ChannelConfigSchema = z.object({
   /**
    * The URL the providers call us at (behind a proxy: the public one). Twilio signs the full URL
@@ -48,11 +96,14 @@ export const ChannelConfigSchema = z.object({
   publicBaseUrl: z.string().url().optional(),
   whatsapp: z.array(WhatsAppAccountSchema).default([]),
   twilio: z.array(TwilioAccountSchema).default([]),
+  email: z.array(EmailAccountSchema).default([]),
+  /** Inbound mail; started only when `email` names an account. */
+  smtpListener: SmtpListenerSchema.default({ host: '0.0.0.0', port: 2525, maxBytes: 10 * 1024 * 1024 }),
 });
 export type ChannelConfig = z.infer<typeof ChannelConfigSchema>;
 export type ChannelConfigInput = z.input<typeof ChannelConfigSchema>;
 
-export const EMPTY_CHANNEL_CONFIG: ChannelConfig = { whatsapp: [], twilio: [] };
+export const EMPTY_CHANNEL_CONFIG: ChannelConfig = ChannelConfigSchema.parse({});
 
 export type ChannelConfigResult = { ok: true; config: ChannelConfig } | { ok: false; message: string };
 

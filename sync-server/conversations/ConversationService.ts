@@ -4,7 +4,7 @@ import type { Channel } from '../../shared/channels/capabilities.ts';
 import { conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
 import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
 import { type DeliveryState, type Receipt, canAdvance } from '../../shared/schema/delivery.ts';
-import { MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
+import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
 import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
@@ -277,6 +277,10 @@ export class ConversationService {
     key: string;
     text: string;
     at?: number;
+    /** Email: subject, sanitised HTML, attachments, automated flag (server-made, MAIL1). */
+    email?: EmailPart;
+    /** False for automated mail (MAIL3): stored, but a resolved conversation stays resolved. */
+    reopen?: boolean;
   }): Promise<ConversationResult<{ message: MessageEntry; duplicate: boolean }>> {
     const { workspaceId, conversationId } = input;
     if (!input.text.trim() || input.text.length > MAX_TEXT_LENGTH)
@@ -291,7 +295,7 @@ export class ConversationService {
           .get(workspaceId, input.key) as { message_id: string } | undefined;
         if (seen) {
           const stored = findEntry(doc, seen.message_id);
-          if (stored) return { message: stored, duplicate: true, reopened: false, count: 0, meta };
+          if (stored) return { message: stored, duplicate: true, reopened: false, count: 0, meta, status: 'open' as const };
         }
         const message: MessageEntry = {
           id: newId(),
@@ -299,6 +303,7 @@ export class ConversationService {
           author: { type: 'contact', id: meta.contact.id },
           text: input.text,
           createdAt: input.at ?? this.now(),
+          ...(input.email ? { email: input.email } : {}),
         };
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
         messages.insert(messages.length, [message]);
@@ -308,19 +313,19 @@ export class ConversationService {
           )
           .run(workspaceId, input.key, conversationId, message.id, message.createdAt);
         const state = doc.getMap(CONV_ROOTS.state);
-        const reopened = state.get('status') === 'resolved';
+        const reopened = state.get('status') === 'resolved' && input.reopen !== false;
         if (reopened) {
           state.set('status', 'open');
           messages.insert(messages.length, [this.eventEntry('reopened', `Reopened: new message from ${meta.contact.name}`)]);
         }
-        return { message, duplicate: false, reopened, count: messages.length, meta };
+        return { message, duplicate: false, reopened, count: messages.length, meta, status: state.get('status') === 'resolved' ? ('resolved' as const) : ('open' as const) };
       });
       if (!outcome) return { ok: false, error: 'not-found', message: 'No such conversation' } as const;
       if (!outcome.duplicate) {
         const { message, count } = outcome;
         await this.updateSummary(workspaceId, conversationId, (s) => ({
           ...s,
-          status: 'open',
+          status: outcome.status,
           inboundCount: s.inboundCount + 1,
           messageCount: Math.max(s.messageCount, count),
           lastActivityAt: Math.max(s.lastActivityAt, message.createdAt),

@@ -224,6 +224,23 @@ describe('document write rules', () => {
       }
     });
 
+    it('MAIL5, CONV7: accepts an HTML alternative on an agent message; refuses it on a note and refuses server-only email fields', async () => {
+      const live = await h.open(CONV);
+      const rich = entry({ email: { html: '<p>Hi <strong>Ana</strong></p>' } });
+      const result = await expectAccepted(live, new ClientCopy(live.doc).edit((doc) => doc.getArray('messages').insert(2, [rich])), dana);
+      expect(result.ok && result.added.get('messages')).toEqual([rich]);
+      const bad: unknown[] = [
+        entry({ kind: 'note', email: { html: '<p>x</p>' } }),
+        entry({ email: { html: '<p>x</p>', subject: 'Forged subject' } }),
+        entry({ email: { html: '' } }),
+        entry({ email: { automated: 'loop' } as never }),
+        entry({ email: { html: 'x'.repeat(100_001) } }),
+      ];
+      for (const value of bad) {
+        await expectRefused(live, new ClientCopy(live.doc).edit((doc) => doc.getArray('messages').insert(3, [value])), dana, 'invalid-value', 'CONV7');
+      }
+    });
+
     it('CONV7: refuses a nested shared type in messages and an unknown root', async () => {
       const live = await h.open(CONV);
       await expectRefused(live, new ClientCopy(live.doc).edit((doc) => doc.getArray('messages').insert(2, [new Y.Map()])), dana, 'unexpected-type', 'CONV7');

@@ -1,4 +1,6 @@
 import { createServer } from 'node:http';
+import { EmailSimulator, MAIL_OUTCOMES, type MailOutcome } from './EmailSimulator.ts';
+import { MAIL_PAGE_HTML } from './mailPage.ts';
 import { PHONE_PAGE_HTML } from './phonePage.ts';
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson } from './WhatsAppSimulator.ts';
@@ -19,6 +21,11 @@ export const SIM_DEFAULTS = {
     authToken: 'sim_auth_token',
     number: '+15005550006',
   },
+  email: {
+    address: 'support@acme-outdoor.example',
+    fromName: 'Acme Outdoor Support',
+    verpSecret: 'sim_verp_secret_0123456789',
+  },
 } as const;
 
 export interface RunningSimulators {
@@ -27,8 +34,12 @@ export interface RunningSimulators {
   port: number;
   whatsapp: WhatsAppSimulator;
   twilio: TwilioSimulator;
+  /** The mail side: relay (our outgoing mail), customers' mailboxes and mail clients. */
+  email: EmailSimulator;
   /** Points the webhooks at another Switchboard URL (e.g. after it restarted on a new port). */
   setSwitchboardUrl(url: string): void;
+  /** Where customers' mail and bounces go: Switchboard's SMTP listener. */
+  setSwitchboardSmtp(host: string, port: number): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +56,10 @@ export async function startSimulators(opts: {
   chaos?: boolean;
   whatsapp?: Partial<WhatsAppSimulatorOptions>;
   twilio?: Partial<TwilioSimulatorOptions>;
+  /** Switchboard's SMTP listener, when known already. */
+  switchboardSmtp?: { host: string; port: number };
+  /** Port of the simulated SMTP relay (0: any). */
+  relayPort?: number;
 }): Promise<RunningSimulators> {
   const base = opts.switchboardUrl.replace(/\/+$/, '');
   const shared = {
@@ -54,6 +69,13 @@ export async function startSimulators(opts: {
   };
   const whatsapp = new WhatsAppSimulator({ webhookUrl: `${base}/webhooks/whatsapp`, ...SIM_DEFAULTS.whatsapp, ...shared, ...opts.whatsapp });
   const twilio = new TwilioSimulator({ inboundUrl: `${base}/webhooks/twilio/sms`, ...SIM_DEFAULTS.twilio, ...shared, ...opts.twilio });
+  const email = new EmailSimulator({
+    switchboard: opts.switchboardSmtp ?? null,
+    supportAddress: SIM_DEFAULTS.email.address,
+    ...(opts.statusMode ? { statusMode: opts.statusMode } : {}),
+    ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
+  });
+  await email.start(opts.relayPort ?? 0, opts.host ?? '127.0.0.1');
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
@@ -79,6 +101,7 @@ export async function startSimulators(opts: {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return void res.end(PHONE_PAGE_HTML);
     }
+    if (url.pathname.startsWith('/_sim/mail')) return void (await mailControl(email, req, res, url));
     if (req.method === 'GET' && url.pathname === '/_sim/threads') {
       return sendJson(res, 200, { whatsapp: Object.fromEntries(whatsapp.threads), sms: Object.fromEntries(twilio.threads) });
     }
@@ -110,6 +133,10 @@ export async function startSimulators(opts: {
     port: address.port,
     whatsapp,
     twilio,
+    email,
+    setSwitchboardSmtp(smtpHost, port) {
+      email.setSwitchboard(smtpHost, port);
+    },
     setSwitchboardUrl(url) {
       const b = url.replace(/\/+$/, '');
       whatsapp.options.webhookUrl = `${b}/webhooks/whatsapp`;
@@ -118,6 +145,7 @@ export async function startSimulators(opts: {
     async close() {
       whatsapp.close();
       twilio.close();
+      await email.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -164,9 +192,81 @@ function configureCustomer(
   return [400, { error: 'channel: whatsapp or sms' }];
 }
 
+/**
+ * The mail client page and its control API: GET /_sim/mail/ (page), GET /_sim/mail/state
+ * (customers with their mailboxes), POST /_sim/mail/send {from, name?, subject?, text, html?,
+ * inReplyTo?, attachment?}, POST /_sim/mail/customer {address, name?, outcome?}.
+ */
+async function mailControl(email: EmailSimulator, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL): Promise<void> {
+  if (req.method === 'GET' && (url.pathname === '/_sim/mail/' || url.pathname === '/_sim/mail')) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    return void res.end(MAIL_PAGE_HTML);
+  }
+  if (req.method === 'GET' && url.pathname === '/_sim/mail/state') {
+    return sendJson(res, 200, {
+      supportAddress: email.options.supportAddress,
+      outcomes: MAIL_OUTCOMES,
+      customers: [...email.customers.values()].map((c) => ({ ...c, mailbox: email.mailboxes.get(c.address) ?? [] })),
+    });
+  }
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' });
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(await readBody(req, 256 * 1024)) as Record<string, unknown>;
+  } catch {
+    return sendJson(res, 400, { error: 'invalid-json' });
+  }
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  const validAddress = (a: string | undefined): a is string => !!a && /^[^\s@<>]{1,64}@[^\s@<>]{1,253}$/.test(a);
+  if (url.pathname === '/_sim/mail/customer') {
+    const address = str('address');
+    if (!validAddress(address)) return sendJson(res, 400, { error: 'address: an email address' });
+    const outcome = str('outcome');
+    if (outcome !== undefined && !MAIL_OUTCOMES.includes(outcome as MailOutcome)) return sendJson(res, 400, { error: `outcome: one of ${MAIL_OUTCOMES.join(', ')}` });
+    const c = email.customers.get(address.toLowerCase()) ?? email.addCustomer(address, str('name') || address);
+    if (str('name')) c.name = str('name') as string;
+    if (outcome) c.outcome = outcome as MailOutcome;
+    return sendJson(res, 200, c);
+  }
+  if (url.pathname === '/_sim/mail/send') {
+    const from = str('from');
+    const text = str('text');
+    if (!validAddress(from) || !text) return sendJson(res, 400, { error: 'send {from, text}' });
+    const name = str('name');
+    const subject = str('subject');
+    const html = str('html');
+    const inReplyTo = str('inReplyTo');
+    const attachment = str('attachment');
+    const result = await email.customerSends(from, {
+      text,
+      ...(name ? { name } : {}),
+      ...(subject ? { subject } : {}),
+      ...(html ? { html } : {}),
+      ...(inReplyTo ? { inReplyTo } : {}),
+      ...(attachment ? { attachments: [{ filename: attachment, content: `Contents of ${attachment}\n`, contentType: attachment.endsWith('.pdf') ? 'application/pdf' : 'text/plain' }] } : {}),
+    });
+    return sendJson(res, 200, result);
+  }
+  return sendJson(res, 404, { error: 'not-found' });
+}
+
 /** The channel config of a Switchboard workspace that uses the simulators at `simUrl`. */
-export function simulatorChannelConfig(workspaceId: string, simUrl: string) {
+export function simulatorChannelConfig(workspaceId: string, simUrl: string, relayPort?: number) {
   return {
+    ...(relayPort
+      ? {
+          email: [
+            {
+              workspaceId,
+              ...SIM_DEFAULTS.email,
+              relay: { host: '127.0.0.1', port: relayPort, secure: false },
+              // The demo shows "Delivered" soon after a reply when no bounce came.
+              deliveredAfterMs: 15_000,
+            },
+          ],
+          smtpListener: { host: '127.0.0.1', port: 0 },
+        }
+      : {}),
     whatsapp: [
       {
         workspaceId,

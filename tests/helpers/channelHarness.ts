@@ -28,11 +28,19 @@ export interface ChannelHarness {
   dispose(): Promise<void>;
 }
 
-export async function startChannelHarness(): Promise<ChannelHarness> {
+/** `email`: also configure the email channel (SMTP listener on port 0, the simulated relay), with overrides. */
+export async function startChannelHarness(opts: { email?: Record<string, unknown>; smtpListener?: Record<string, unknown> } = {}): Promise<ChannelHarness> {
   const sims = await startSimulators({ switchboardUrl: 'http://127.0.0.1:1', statusMode: 'manual' });
   const boot = async (dataDir?: string) => {
-    const app = await startApp({ channels: simulatorChannelConfig(WS, sims.url), ...(dataDir ? { dataDir } : {}) });
+    const config = simulatorChannelConfig(WS, sims.url, opts.email ? sims.email.relayPort : undefined);
+    const channels =
+      opts.email && config.email
+        ? { ...config, email: config.email.map((a) => ({ ...a, ...opts.email })), smtpListener: { ...config.smtpListener, ...opts.smtpListener } }
+        : config;
+    const app = await startApp({ channels, ...(dataDir ? { dataDir } : {}) });
     sims.setSwitchboardUrl(app.baseUrl);
+    const smtpPort = app.server.channels.email.smtpPort;
+    if (smtpPort) sims.setSwitchboardSmtp('127.0.0.1', smtpPort);
     return app;
   };
   let app = await boot();
