@@ -17,6 +17,8 @@ import { UsageCounter } from './library/UsageCounter.ts';
 import { createHttpApp } from './http/createHttpApp.ts';
 import { RateLimiter } from './http/RateLimiter.ts';
 import { teamRoutes } from './http/teamRoutes.ts';
+import { contactRoutes } from './http/contactRoutes.ts';
+import { ContactBook } from './contacts/ContactBook.ts';
 import { TeamService } from './team/TeamService.ts';
 import { type AvailabilitySource, NotificationService } from './notifications/NotificationService.ts';
 import { pushRoutes } from './notifications/pushRoutes.ts';
@@ -89,6 +91,7 @@ export interface SwitchboardServer {
   docs: DocHost;
   directory: Directory;
   conversations: ConversationService;
+  contacts: ContactBook;
   webchat: WebchatGateway;
   channels: Channels;
   /** Typing indicators, both ways (ephemeral: awareness, never documents). */
@@ -151,12 +154,15 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   const docs = sync.docs;
   const docSync = new WorkspaceDocSync(docs, directory, logger);
   const unlistenMembers = directory.onMembersChanged((workspaceId) => void docSync.schedule(workspaceId));
+  const contacts = new ContactBook(db, docs, logger);
   const conversations = new ConversationService({
     db,
     docs,
     logger,
     agentName: (agentId) => directory.getAgent(agentId)?.name ?? null,
+    contacts,
   });
+  contacts.useConversations(conversations);
   const typing = new TypingRelay({ awareness: sync.awareness, docs, adapter: (channel) => conversations.channelAdapter(channel), logger });
   const webchat = new WebchatGateway({
     db,
@@ -206,6 +212,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   }
   // The admin CLI may have changed the directory while the server was down.
   await docSync.syncAll();
+  // Conversations from before contact profiles existed get one each.
+  for (const w of directory.listWorkspaces()) await contacts.backfill(w.id);
 
   const team = new TeamService({
     directory,
@@ -228,6 +236,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       (router) =>
         pushRoutes(router, { authenticate: (t) => directory.authenticate(t), store: pushStore, vapid, notifications, logger, simulator: pushSimulator }),
       (router) => pushSimulator && pushSimulatorRoutes(router, pushSimulator),
+      (router) => contactRoutes(router, { directory, contacts, logger }),
     ],
   });
   const server = createHttpServer(app.handleRequest);
@@ -303,6 +312,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     docs,
     directory,
     conversations,
+    contacts,
     webchat,
     channels,
     typing,

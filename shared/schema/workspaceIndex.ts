@@ -9,8 +9,9 @@ import type { ConversationStatus } from './conversation.ts';
  *
  *   conversations  Y.Map<ConversationSummary>   conversation id → summary (one plain JSON value)
  *   members        Y.Map<MemberSummary>         agent id → name, role
+ *   contacts       Y.Map<ContactProfile>        contact id → profile (shared/schema/contact.ts)
  */
-export const INDEX_ROOTS = { conversations: 'conversations', members: 'members' } as const;
+export const INDEX_ROOTS = { conversations: 'conversations', members: 'members', contacts: 'contacts' } as const;
 
 export interface ConversationSummary {
   id: string;

@@ -115,12 +115,12 @@ export class ChannelLedger {
     let creating = this.creating.get(key);
     if (!creating) {
       creating = (async () => {
-        const contactId = newId();
+        // The contact book may know this person already (same phone or email): meta says who.
         const meta = await this.conversations.createConversation({
           workspaceId: input.workspaceId,
           channel: input.channel,
           contact: {
-            id: contactId,
+            id: newId(),
             name: input.name.slice(0, 200),
             ...(input.phone ? { phone: input.phone.slice(0, 40) } : {}),
             ...(input.email ? { email: input.email.slice(0, 320) } : {}),
@@ -128,8 +128,8 @@ export class ChannelLedger {
         });
         this.db
           .prepare('INSERT INTO channel_contacts (workspace_id, channel, address, contact_id, conversation_id, name, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
-          .run(input.workspaceId, input.channel, input.address, contactId, meta.id, input.name);
-        return { contactId, conversationId: meta.id, name: input.name, lastInboundAt: null };
+          .run(input.workspaceId, input.channel, input.address, meta.contact.id, meta.id, input.name);
+        return { contactId: meta.contact.id, conversationId: meta.id, name: input.name, lastInboundAt: null };
       })().finally(() => this.creating.delete(key));
       this.creating.set(key, creating);
     }

@@ -28,6 +28,11 @@ export interface ConversationServiceOptions {
   agentName?: (agentId: string) => string | null;
   /** Retry delays for temporary delivery failures (ms); after the last one the message fails. */
   retryDelaysMs?: number[];
+  /**
+   * Contact profiles (sync-server/contacts/ContactBook.ts): a new conversation's contact is
+   * found there by id or identity (phone, email), or registered. Without it, as given.
+   */
+  contacts?: { register(workspaceId: string, seed: Contact): Promise<Contact> };
 }
 
 const SCHEMA = `
@@ -131,6 +136,7 @@ export class ConversationService {
   private readonly now: () => number;
   private readonly agentName: (agentId: string) => string | null;
   private readonly retryDelaysMs: number[];
+  private readonly contacts: ConversationServiceOptions['contacts'];
   private readonly adapters = new Map<Channel, ChannelAdapter>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -148,6 +154,7 @@ export class ConversationService {
     this.now = options.now ?? Date.now;
     this.agentName = options.agentName ?? (() => null);
     this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
+    this.contacts = options.contacts;
     this.db.exec(SCHEMA);
   }
 
@@ -220,8 +227,12 @@ export class ConversationService {
 
   // ---- writing ----------------------------------------------------------------------------
 
-  /** Creates a conversation: its document (meta, state) and its summary in the index. */
-  createConversation(input: {
+  /**
+   * Creates a conversation: its document (meta, state) and its summary in the index. The
+   * contact is looked up in (or added to) the contact book first, so `meta.contact.id` is the
+   * profile's id: the same person writing again, on any channel, is the same contact.
+   */
+  async createConversation(input: {
     workspaceId: string;
     channel: Channel;
     contact: Contact;
@@ -229,10 +240,11 @@ export class ConversationService {
     createdAt?: number;
     id?: string;
   }): Promise<ConversationMeta> {
+    const contact = this.contacts ? await this.contacts.register(input.workspaceId, input.contact) : input.contact;
     const meta: ConversationMeta = {
       id: input.id ?? newId(),
       channel: input.channel,
-      contact: input.contact,
+      contact,
       createdAt: input.createdAt ?? this.now(),
       assigneeId: input.assigneeId ?? null,
     };
@@ -437,6 +449,25 @@ export class ConversationService {
           at: at ?? this.now(),
         });
       }
+    });
+  }
+
+  /**
+   * Points a conversation at a (renamed or merged) contact: `meta.contact` keeps the channel's
+   * address and takes the profile's id and name; the summary follows; `history` (if any) is
+   * appended as an event line.
+   */
+  relinkContact(workspaceId: string, conversationId: string, contact: { id: string; name: string }, history: string | null): Promise<void> {
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+        const meta = doc.getMap(CONV_ROOTS.meta);
+        const current = meta.get('contact') as Contact | undefined;
+        if (current && (current.id !== contact.id || current.name !== contact.name)) meta.set('contact', { ...current, id: contact.id, name: contact.name });
+        const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
+        if (history) messages.insert(messages.length, [this.eventEntry('contact-merged', history)]);
+        return messages.length;
+      });
+      await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, contactId: contact.id, contactName: contact.name, messageCount: Math.max(s.messageCount, count) }));
     });
   }
 

@@ -96,6 +96,14 @@ describe('document write rules', () => {
       await expectRefused(live, update, dana, 'read-only', 'IDX1');
     });
 
+    it('CON1: refuses a client writing a contact profile into the index, even a lead, and leaves the doc unchanged', async () => {
+      const live = await h.open(INDEX);
+      for (const who of [dana, lee]) {
+        const update = new ClientCopy(live.doc).edit((doc) => doc.getMap('contacts').set('k1', { id: 'k1', name: 'Forged', attributes: {} }));
+        await expectRefused(live, update, who, 'read-only', 'IDX1');
+      }
+    });
+
     it('IDX1: lets a client sync the index when it has nothing new (empty step 2)', async () => {
       const live = await h.open(INDEX);
       const copy = new ClientCopy(live.doc);

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../ids.ts';
+
+/**
+ * Contact profiles: who a conversation is with. Kept by the server (SQLite, the authority) and
+ * mirrored, one plain JSON value per contact, in the workspace index document's `contacts` map,
+ * which every member reads (IDX1: only the server writes it). Agents change a profile through
+ * `POST /api/contacts/update`, leads and admins merge two through `POST /api/contacts/merge`
+ * (rules CON1–CON6). Template variables (`{{first_name}}`, `{{company}}`,
+ * `{{attributes.<key>}}`) read these fields.
+ */
+export const CONTACT_LIMITS = {
+  name: 200,
+  namePart: 100,
+  email: 320,
+  phone: 40,
+  company: 200,
+  attributes: 50,
+  attributeValue: 500,
+  identities: 50,
+} as const;
+
+/** A custom attribute's key: what `{{attributes.<key>}}` names (shared/templates). */
+export const ATTRIBUTE_KEY_PATTERN = /^[a-z0-9_]{1,64}$/;
+
+/**
+ * Where a contact can be reached or recognised. New inbound on any of them finds the contact:
+ *   phone    E.164 (`+` and digits): WhatsApp and SMS
+ *   email    lower-case address
+ *   id       a contact id the contact had before (a webchat visitor id, a contact merged into it)
+ */
+export const IDENTITY_KINDS = ['phone', 'email', 'id'] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+export interface ContactIdentity {
+  kind: IdentityKind;
+  value: string;
+}
+
+export interface ContactProfile {
+  id: string;
+  name: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  company?: string;
+  attributes: Record<string, string>;
+  identities: ContactIdentity[];
+  createdAt: number;
+  updatedAt: number;
+  /** Agent who last edited the profile (null: created or changed by the server). */
+  updatedBy: string | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9 ().-]{3,40}$/;
+
+const optionalText = (max: number) => z.string().trim().max(max);
+
+/**
+ * An edit from an agent: only the fields it changes. An empty string clears an optional field;
+ * an attribute set to null is removed. Unknown fields are refused (CON2).
+ */
+export const ContactChanges = z
+  .object({
+    name: z.string().trim().min(1).max(CONTACT_LIMITS.name),
+    firstName: optionalText(CONTACT_LIMITS.namePart),
+    lastName: optionalText(CONTACT_LIMITS.namePart),
+    email: optionalText(CONTACT_LIMITS.email).refine((v) => v === '' || EMAIL.test(v), 'not an email address'),
+    phone: optionalText(CONTACT_LIMITS.phone).refine((v) => v === '' || (PHONE.test(v) && v.replace(/\D/g, '').length >= 3), 'not a phone number'),
+    company: optionalText(CONTACT_LIMITS.company),
+    attributes: z
+      .record(
+        z.string().regex(ATTRIBUTE_KEY_PATTERN, 'attribute keys are lower-case letters, digits and _'),
+        z.string().trim().max(CONTACT_LIMITS.attributeValue).nullable(),
+      )
+      .refine((r) => Object.keys(r).length <= CONTACT_LIMITS.attributes, `at most ${CONTACT_LIMITS.attributes} attributes`),
+  })
+  .partial()
+  .strict();
+export type ContactChanges = z.infer<typeof ContactChanges>;
+
+export const ContactUpdateRequest = z.object({ contactId: z.string().regex(ID_PATTERN), changes: ContactChanges }).strict();
+export const ContactMergeRequest = z
+  .object({
+    /** The contact that stays (its fields win). */
+    targetId: z.string().regex(ID_PATTERN),
+    /** The contact merged into it (gone afterwards; its id stays an identity of the target). */
+    sourceId: z.string().regex(ID_PATTERN),
+  })
+  .strict();
+
+/** `+` and digits, or null when there are too few digits to be a number. */
+export function normalizePhone(value: string | undefined | null): string | null {
+  if (!value) return null;
+  const digits = value.replace(/\D/g, '');
+  return digits.length >= 3 && digits.length <= 20 ? `+${digits}` : null;
+}
+
+export function normalizeEmail(value: string | undefined | null): string | null {
+  const v = value?.trim().toLowerCase();
+  return v && EMAIL.test(v) ? v : null;
+}
+
+/** The fields template variables read, from a profile. */
+export function templateContact(p: ContactProfile) {
+  return {
+    name: p.name,
+    ...(p.firstName ? { firstName: p.firstName } : {}),
+    ...(p.lastName ? { lastName: p.lastName } : {}),
+    ...(p.company ? { company: p.company } : {}),
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.phone ? { phone: p.phone } : {}),
+    attributes: p.attributes,
+  };
+}
