@@ -17,6 +17,10 @@ export interface ThreadHeaderProps {
   /** Where read tracking is unavailable (channel, or this contact), shown under the name. */
   readHint?: string | null;
   onToggleStatus: () => void;
+  /** Whether the contact panel is open (the button says so: aria-expanded). */
+  contactOpen?: boolean;
+  onToggleContact?: () => void;
+  contactButtonRef?: (el: HTMLButtonElement) => void;
 }
 
 /** Contact, channel, status and assignee of the open conversation, with Resolve / Reopen. */
@@ -67,6 +71,18 @@ export function ThreadHeader(props: ThreadHeaderProps) {
               {peersText(props.peers)}
             </span>
           </div>
+        </Show>
+        <Show when={props.onToggleContact}>
+          <button
+            ref={(el) => props.contactButtonRef?.(el)}
+            type="button"
+            class="button"
+            aria-expanded={props.contactOpen ? 'true' : 'false'}
+            aria-controls="contact-panel"
+            onClick={() => props.onToggleContact?.()}
+          >
+            Contact details
+          </button>
         </Show>
         <button
           type="button"

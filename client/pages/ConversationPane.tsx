@@ -1,4 +1,8 @@
-import { createEffect, createMemo, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
+import { createEffect, createMemo, createSignal, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
+import { type ContactProfile, templateContact } from '../../shared/schema/contact.ts';
+import { canManage } from '../../shared/schema/roles.ts';
+import { ContactPanel } from '../components/ContactPanel.tsx';
+import { createContactEditor } from '../stores/createContactEditor.ts';
 import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import type { Contact, ConversationStatus } from '../../shared/schema/conversation.ts';
 import type { TemplateContact, TemplateContext } from '../../shared/templates/templateVariables.ts';
@@ -25,8 +29,22 @@ export function ConversationPane(props: { id: string }) {
   const visible = createPageVisible();
 
   const summary = () => w.index.conversations.get(id);
-  const contactName = () => conv.meta.contact?.name ?? summary()?.contactName ?? 'Conversation';
-  const contactDetail = () => conv.meta.contact?.email ?? conv.meta.contact?.phone ?? null;
+  /** The contact's profile (index `contacts`), live: edits and merges show at once. */
+  const contactId = () => summary()?.contactId ?? conv.meta.contact?.id;
+  const profile = (): ContactProfile | null => {
+    const cid = contactId();
+    return (cid && w.index.contacts[cid]) || null;
+  };
+  const contactName = () => profile()?.name ?? conv.meta.contact?.name ?? summary()?.contactName ?? 'Conversation';
+  const contactDetail = () => conv.meta.contact?.email ?? conv.meta.contact?.phone ?? profile()?.email ?? profile()?.phone ?? null;
+  const [panelOpen, setPanelOpen] = createSignal(false);
+  const editor = createContactEditor(w.session.token);
+  let contactButton: HTMLButtonElement | undefined;
+  const closePanel = () => {
+    setPanelOpen(false);
+    editor.cancel();
+    contactButton?.focus();
+  };
   const channel = () => conv.meta.channel ?? summary()?.channel;
   const status = (): ConversationStatus => conv.status() ?? summary()?.status ?? 'open';
   const lastInboundAt = createMemo(() => lastContactMessageAt(conv.messages()));
@@ -67,9 +85,10 @@ export function ConversationPane(props: { id: string }) {
 
   // What quick-reply and canned-response variables read (resolved when the reply is sent).
   const templateContext = (): TemplateContext => {
+    const p = profile();
     const contact = conv.meta.contact as (Contact & Partial<TemplateContact>) | undefined;
     return {
-      contact: contact ? { ...contact } : { name: summary()?.contactName },
+      contact: p ? templateContact(p) : contact ? { ...contact } : { name: summary()?.contactName },
       agent: { name: w.memberName(me) ?? w.session.agent.name, email: w.session.agent.email },
       conversation: { id, channel: channel() },
       workspace: { name: w.workspaceName() },
@@ -98,7 +117,21 @@ export function ConversationPane(props: { id: string }) {
         readHint={readHint()}
         disabled={!conv.loaded() || unavailable()}
         onToggleStatus={() => conv.setStatus(status() === 'resolved' ? 'open' : 'resolved')}
+        contactOpen={panelOpen()}
+        onToggleContact={() => (panelOpen() ? closePanel() : setPanelOpen(true))}
+        contactButtonRef={(el) => (contactButton = el)}
       />
+      <Show when={panelOpen()}>
+        <div id="contact-panel">
+          <ContactPanel
+            profile={profile()}
+            contacts={() => Object.values(w.index.contacts)}
+            canMerge={canManage(w.index.members[me]?.role ?? w.session.agent.role)}
+            editor={editor}
+            onClose={closePanel}
+          />
+        </div>
+      </Show>
       <Switch>
         <Match when={conv.error() === 'forbidden'}>
           <p class="thread__notice">You do not have access to this conversation.</p>

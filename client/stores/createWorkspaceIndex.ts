@@ -1,5 +1,6 @@
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { indexDoc } from '../../shared/ids.ts';
+import type { ContactProfile } from '../../shared/schema/contact.ts';
 import { type ConversationSummary, INDEX_ROOTS, type MemberSummary } from '../../shared/schema/workspaceIndex.ts';
 import { afterPaint } from '../lib/afterPaint.ts';
 import type { DocHandle, SyncClient } from '../sync/SyncClient.ts';
@@ -13,6 +14,8 @@ export interface WorkspaceIndexStore {
   conversations: KeyedValues<ConversationSummary>;
   /** Agent id → member. */
   members: Record<string, MemberSummary>;
+  /** Contact id → profile (server-written; edits go through the REST API). */
+  contacts: Record<string, ContactProfile>;
   /** The list can be shown: from the document, or from the snapshot until the document is in. */
   loaded: Accessor<boolean>;
   /** The document itself is loaded (then `conversations` holds every conversation). */
@@ -58,11 +61,13 @@ export function createWorkspaceIndex(client: SyncClient, workspaceId: string, op
     revision: () => (docLoaded() ? live.revision() : -1),
   };
   const members = createYMapStore<MemberSummary>(() => handle()?.doc().getMap(INDEX_ROOTS.members) ?? null);
+  const contacts = createYMapStore<ContactProfile>(() => (handle()?.loaded() ? (handle()?.doc().getMap(INDEX_ROOTS.contacts) ?? null) : null));
 
   return {
     handle,
     conversations,
     members,
+    contacts,
     loaded: () => docLoaded() || snapshot !== null,
     docLoaded,
     preview: () => (snapshot && !docLoaded() ? snapshot : null),
