@@ -10,6 +10,7 @@ import { type RunningSimulators, simulatorChannelConfig, startSimulators } from 
 import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
 import { ConversationService } from './conversations/ConversationService.ts';
 import { TypingRelay } from './conversations/TypingRelay.ts';
+import { ContactReadRelay } from './conversations/ContactReadRelay.ts';
 import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/seed.ts';
 import type { DocHost } from './docs/DocHost.ts';
 import { LocalFanout } from './fanout/LocalFanout.ts';
@@ -183,6 +184,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     ...(options.channelFetch ? { fetch: options.channelFetch } : {}),
   });
   conversations.start();
+  const contactRead = new ContactReadRelay({ docs, adapter: (channel) => conversations.channelAdapter(channel), logger });
   const pushStore = new PushSubscriptionStore(db);
   const vapid = loadVapidKeys(db, options.push?.vapid ?? null);
   const pushSimulator = (options.push?.simulator ?? options.demo === true) ? new PushServiceSimulator() : null;

@@ -10,6 +10,11 @@ export const isChannel = (v: unknown): v is Channel =>
 
 export interface ChannelCapabilities {
   label: string;
+  /**
+   * The contact's typing reaches us. The spec's table says yes for WhatsApp, but the Cloud API
+   * has no inbound typing event (channels-reference 1.3–1.8: webhooks carry messages and
+   * statuses only), so it is false there and the composer says so.
+   */
   typingInbound: boolean;
   typingOutbound: boolean;
   /** 'yes', 'recipient' (only if the recipient has not disabled them) or 'no'. */
@@ -26,8 +31,9 @@ export const CAPABILITIES: Record<Channel, ChannelCapabilities> = {
   webchat: { label: 'Webchat', typingInbound: true, typingOutbound: true, readReceipts: 'yes', delivery: 'receipt' },
   whatsapp: {
     label: 'WhatsApp',
-    typingInbound: true,
+    typingInbound: false,
     typingOutbound: true,
+    typingHint: 'WhatsApp does not tell us when the customer is typing (they do see that you are)',
     readReceipts: 'recipient',
     delivery: 'receipt',
     readHint: 'Read receipts only if the contact has not turned them off',

@@ -42,7 +42,7 @@ export function createChannels(deps: {
   // Webhook routes exist even without accounts (they answer 401/403); sending needs an account.
   const email = new EmailChannel({ ...common, db: deps.db, accounts: config.email, listener: config.smtpListener });
   const modules: ChannelModule[] = [
-    new WhatsAppChannel({ ...common, accounts: config.whatsapp }),
+    new WhatsAppChannel({ ...common, db: deps.db, accounts: config.whatsapp }),
     new TwilioSmsChannel({ ...common, accounts: config.twilio, publicBaseUrl }),
     email,
   ];

@@ -40,4 +40,9 @@ export interface ChannelAdapter {
    * (TypingRelay). Channels that can show it to the contact implement it; best effort.
    */
   agentTyping?(target: DeliveryTarget, typing: boolean, agentName: string): Promise<void>;
+  /**
+   * An agent has read the contact's messages up to `messageId` (a contact message of the
+   * conversation): channels with read receipts towards the contact report it (WhatsApp).
+   */
+  contactMessagesRead?(target: DeliveryTarget, messageId: string): Promise<void>;
 }

@@ -36,6 +36,8 @@ export interface SimCustomer {
   readReceipts: boolean;
   onWhatsApp: boolean;
   lastInboundAt: number | null;
+  /** The business's typing indicator shows on the phone until then (0: not shown). */
+  typingUntil: number;
 }
 
 export interface SimSentMessage {
@@ -46,7 +48,18 @@ export interface SimSentMessage {
   at: number;
 }
 
-export type SimThreadLine = { direction: 'in' | 'out'; text: string; at: number; wamid: string; status?: string };
+export type SimThreadLine = {
+  direction: 'in' | 'out';
+  text: string;
+  at: number;
+  wamid: string;
+  status?: string;
+  /** A customer's message the business marked read (blue ticks on the customer's phone). */
+  readByBusiness?: boolean;
+};
+
+/** How long WhatsApp shows the business's typing indicator unless a reply comes first. */
+export const SIM_TYPING_MS = 25_000;
 
 type Fault = { kind: 'error'; http: number; code: number; message: string; details?: string } | { kind: 'drop-answer' };
 
@@ -59,6 +72,8 @@ export class WhatsAppSimulator {
   readonly customers = new Map<string, SimCustomer>();
   readonly sent: SimSentMessage[] = [];
   readonly marksRead: string[] = [];
+  /** Every typing indicator received: the customer message it named, and when. */
+  readonly typingIndicators: Array<{ messageId: string; to: string; at: number }> = [];
   /** Per customer: what the phone shows (both directions, with the last status of ours). */
   readonly threads = new Map<string, SimThreadLine[]>();
   private readonly sender: WebhookSender;
@@ -84,7 +99,14 @@ export class WhatsAppSimulator {
   }
 
   addCustomer(waId: string, name: string, opts: { readReceipts?: boolean; onWhatsApp?: boolean } = {}): SimCustomer {
-    const c: SimCustomer = { waId, name, readReceipts: opts.readReceipts ?? true, onWhatsApp: opts.onWhatsApp ?? true, lastInboundAt: null };
+    const c: SimCustomer = {
+      waId,
+      name,
+      readReceipts: opts.readReceipts ?? true,
+      onWhatsApp: opts.onWhatsApp ?? true,
+      lastInboundAt: null,
+      typingUntil: 0,
+    };
     this.customers.set(waId, c);
     return c;
   }
@@ -215,11 +237,7 @@ export class WhatsAppSimulator {
       graphError(res, 400, 100, '(#100) The parameter messaging_product is required.', 'OAuthException');
       return true;
     }
-    if (json.status === 'read' && typeof json.message_id === 'string') {
-      this.marksRead.push(json.message_id);
-      sendJson(res, 200, { success: true });
-      return true;
-    }
+    if (json.status !== undefined) return this.markRead(res, json);
     const text = (json.text as { body?: unknown } | undefined)?.body;
     const to = typeof json.to === 'string' ? json.to.replace(/^\+/, '') : '';
     if (json.type !== 'text' || typeof text !== 'string' || !/^\d{6,20}$/.test(to)) {
@@ -241,12 +259,57 @@ export class WhatsAppSimulator {
     const opaque = typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : null;
     const at = this.options.now();
     this.sent.push({ wamid, to, text, opaque, at });
+    const recipient = this.customers.get(to);
+    if (recipient) recipient.typingUntil = 0; // our reply replaces the typing indicator
     if (typeof key === 'string') this.byIdempotencyKey.set(key, wamid);
     this.line(to, { direction: 'out', text, at, wamid, status: 'accepted' });
     if (fault?.kind === 'drop-answer') res.socket?.destroy();
     else sendJson(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid, message_status: 'accepted' }] });
     if (this.options.statusMode === 'auto') this.scheduleStatuses(wamid, to);
     return true;
+  }
+
+  /**
+   * `{status:'read', message_id, typing_indicator?:{type:'text'}}` (channels-reference 1.8):
+   * marks the customer's message (and the earlier ones) read, and with `typing_indicator` shows
+   * "typing…" on the customer's phone for 25 s or until our next message.
+   */
+  private markRead(res: ServerResponse, json: Record<string, unknown>): boolean {
+    const messageId = json.message_id;
+    const indicator = json.typing_indicator as { type?: unknown } | undefined;
+    if (json.status !== 'read' || typeof messageId !== 'string') {
+      graphError(res, 400, 100, '(#100) Param status must be "read" with a message_id', 'OAuthException');
+      return true;
+    }
+    if (indicator !== undefined && indicator?.type !== 'text') {
+      graphError(res, 400, 100, '(#100) Param typing_indicator[type] must be "text"', 'OAuthException');
+      return true;
+    }
+    let found: { waId: string; index: number } | null = null;
+    for (const [waId, lines] of this.threads) {
+      const index = lines.findIndex((l) => l.direction === 'in' && l.wamid === messageId);
+      if (index >= 0) found = { waId, index };
+    }
+    if (!found) {
+      graphError(res, 400, 100, '(#100) Invalid parameter', 'OAuthException', 'message_id: no message with this id was received from a customer');
+      return true;
+    }
+    this.marksRead.push(messageId);
+    const lines = this.threads.get(found.waId) ?? [];
+    for (let i = 0; i <= found.index; i++) if (lines[i]?.direction === 'in') lines[i]!.readByBusiness = true;
+    if (indicator !== undefined) {
+      const at = this.options.now();
+      this.typingIndicators.push({ messageId, to: found.waId, at });
+      const c = this.customers.get(found.waId);
+      if (c) c.typingUntil = at + SIM_TYPING_MS;
+    }
+    sendJson(res, 200, { success: true });
+    return true;
+  }
+
+  /** Whether the customer's phone shows the business typing now. */
+  isTypingShown(waId: string): boolean {
+    return (this.customers.get(waId)?.typingUntil ?? 0) > this.options.now();
   }
 
   /** The statuses a real recipient would produce for a message just accepted. */

@@ -36,6 +36,9 @@ export const PHONE_PAGE_HTML = `<!doctype html>
   ol.thread li { max-width: 80%; padding: 6px 10px; border-radius: 10px; background: #fff; box-shadow: 0 1px 1px rgb(0 0 0 / 8%); white-space: pre-wrap; overflow-wrap: anywhere; }
   ol.thread li.mine { align-self: flex-end; background: #d9fdd3; }
   ol.thread li.theirs { align-self: flex-start; }
+  ol.thread li.typing { font-style: italic; color: #128c7e; }
+  .ticks { color: #667781; }
+  .ticks-read { color: #0369a1; font-weight: 600; }
   .meta { display: block; font-size: 11px; color: #4b5563; margin-top: 2px; }
   .status-failed, .status-undelivered { color: #b91c1c; font-weight: 600; }
   .toggles { display: flex; gap: 16px; flex-wrap: wrap; font-size: 13px; margin: 6px 0; }
@@ -157,6 +160,12 @@ export const PHONE_PAGE_HTML = `<!doctype html>
       meta.className = 'meta';
       const parts = [l.direction === 'in' ? 'You' : 'Business', time(l.at)];
       meta.textContent = parts.join(' · ');
+      if (l.direction === 'in' && c.channel === 'whatsapp') {
+        const t = document.createElement('span');
+        t.className = 'ticks' + (l.readByBusiness ? ' ticks-read' : '');
+        t.textContent = l.readByBusiness ? ' · ✓✓ Read' : ' · ✓✓ Delivered';
+        meta.append(t);
+      }
       if (l.direction === 'out') {
         const s = document.createElement('span');
         s.className = 'status status-' + (l.status || 'accepted');
@@ -166,6 +175,12 @@ export const PHONE_PAGE_HTML = `<!doctype html>
       li.append(meta);
       return li;
     }));
+    if (c.typing) {
+      const li = document.createElement('li');
+      li.className = 'theirs typing';
+      li.textContent = 'typing…';
+      thread.append(li);
+    }
     if (atBottom) thread.scrollTop = thread.scrollHeight;
   }
 

@@ -159,7 +159,14 @@ function simulatorState(whatsapp: WhatsAppSimulator, twilio: TwilioSimulator) {
   return {
     whatsapp: [...waIds].map((id) => {
       const c = whatsapp.customers.get(id);
-      return { id, name: c?.name ?? `+${id}`, readReceipts: c?.readReceipts ?? true, onWhatsApp: c?.onWhatsApp ?? true, lines: whatsapp.threads.get(id) ?? [] };
+      return {
+        id,
+        name: c?.name ?? `+${id}`,
+        readReceipts: c?.readReceipts ?? true,
+        onWhatsApp: c?.onWhatsApp ?? true,
+        typing: whatsapp.isTypingShown(id),
+        lines: whatsapp.threads.get(id) ?? [],
+      };
     }),
     sms: [...phones].map((id) => ({ id, name: id, outcome: twilio.customers.get(id)?.outcome ?? 'delivered', lines: twilio.threads.get(id) ?? [] })),
   };

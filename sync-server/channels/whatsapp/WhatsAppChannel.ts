@@ -19,7 +19,25 @@ const MAX_BODY = 4096;
 
 const STATUS_MAP: Record<string, DeliveryState> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
 
+/** WhatsApp hides our typing indicator after 25 s; it is sent again at most this often per conversation. */
+export const WHATSAPP_TYPING_EVERY_MS = 20_000;
+
+const SCHEMA = `
+-- Inbound WhatsApp messages: our message id → its wamid, for mark-as-read and the typing
+-- indicator (both name the customer's message they answer). read_at: marked read at the provider.
+CREATE TABLE IF NOT EXISTS whatsapp_inbound (
+  message_id       TEXT PRIMARY KEY,
+  workspace_id     TEXT NOT NULL,
+  conversation_id  TEXT NOT NULL,
+  wamid            TEXT NOT NULL,
+  received_at      INTEGER NOT NULL,
+  read_at          INTEGER
+);
+CREATE INDEX IF NOT EXISTS whatsapp_inbound_latest ON whatsapp_inbound(workspace_id, conversation_id, received_at);
+`;
+
 export interface WhatsAppChannelOptions {
+  db?: import('better-sqlite3').Database;
   accounts: WhatsAppAccount[];
   ledger: ChannelLedger;
   conversations: ConversationService;
@@ -45,8 +63,13 @@ export class WhatsAppChannel implements ChannelAdapter, ChannelModule {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private readonly requestTimeoutMs: number;
+  private readonly db: import('better-sqlite3').Database | null;
+  /** Conversation → when the typing indicator was last sent (throttle). */
+  private readonly typingSentAt = new Map<string, number>();
 
   constructor(options: WhatsAppChannelOptions) {
+    this.db = options.db ?? null;
+    this.db?.exec(SCHEMA);
     this.accounts = options.accounts;
     this.ledger = options.ledger;
     this.conversations = options.conversations;
@@ -139,6 +162,11 @@ export class WhatsAppChannel implements ChannelAdapter, ChannelModule {
     });
     if (!result.ok) this.logger.warn({ event: 'whatsapp_message_refused', reason: result.message });
     else if (result.value.duplicate) this.logger.info({ event: 'webhook_duplicate', channel: 'whatsapp' });
+    else {
+      this.db
+        ?.prepare('INSERT OR IGNORE INTO whatsapp_inbound (message_id, workspace_id, conversation_id, wamid, received_at) VALUES (?, ?, ?, ?, ?)')
+        .run(result.value.message.id, account.workspaceId, contact.conversationId, wamid, this.now());
+    }
   }
 
   private async receiveStatus(s: WaStatus): Promise<void> {
@@ -155,6 +183,86 @@ export class WhatsAppChannel implements ChannelAdapter, ChannelModule {
       raw: s,
     });
     this.logger.debug({ event: 'whatsapp_status', status, outcome });
+  }
+
+  // ---- typing indicator and mark-as-read (channels-reference 1.8) ----------------------------
+
+  /**
+   * An agent types a reply: WhatsApp's typing indicator, at most once per 20 s per conversation
+   * (it shows for 25 s or until our reply; there is no "stop"). It names the customer's latest
+   * message, which it also marks read (the API cannot do one without the other). Only inside the
+   * 24-hour window, where a reply can follow.
+   */
+  async agentTyping(target: DeliveryTarget, typing: boolean): Promise<void> {
+    if (!typing) return;
+    const key = `${target.workspaceId}/${target.conversationId}`;
+    const last = this.typingSentAt.get(key);
+    if (last !== undefined && this.now() - last < WHATSAPP_TYPING_EVERY_MS) return;
+    const latest = this.latestInbound(target.workspaceId, target.conversationId);
+    if (!latest || this.now() - latest.received_at > WHATSAPP_WINDOW_MS) return;
+    this.typingSentAt.set(key, this.now());
+    if (this.typingSentAt.size > 10_000) this.typingSentAt.delete(this.typingSentAt.keys().next().value!);
+    if (await this.postStatus(target.workspaceId, latest.wamid, true)) this.markedRead(latest.message_id, target);
+  }
+
+  /**
+   * An agent has read the customer's messages up to `messageId` (ours): marks it read at
+   * WhatsApp (which marks the earlier ones too), once. Customers who turned read receipts off
+   * see nothing; that is WhatsApp's business.
+   */
+  async contactMessagesRead(target: DeliveryTarget, messageId: string): Promise<void> {
+    const row = this.db
+      ?.prepare('SELECT message_id, wamid, received_at, read_at FROM whatsapp_inbound WHERE message_id = ? AND workspace_id = ?')
+      .get(messageId, target.workspaceId) as InboundRow | undefined;
+    if (!row || row.read_at !== null) return;
+    if (await this.postStatus(target.workspaceId, row.wamid, false)) this.markedRead(row.message_id, target);
+  }
+
+  private latestInbound(workspaceId: string, conversationId: string): InboundRow | null {
+    return (
+      (this.db
+        ?.prepare(
+          'SELECT message_id, wamid, received_at, read_at FROM whatsapp_inbound WHERE workspace_id = ? AND conversation_id = ? ORDER BY received_at DESC, rowid DESC LIMIT 1',
+        )
+        .get(workspaceId, conversationId) as InboundRow | undefined) ?? null
+    );
+  }
+
+  /** Everything up to this message counts as read at the provider now. */
+  private markedRead(messageId: string, target: DeliveryTarget): void {
+    const row = this.db?.prepare('SELECT received_at FROM whatsapp_inbound WHERE message_id = ?').get(messageId) as { received_at: number } | undefined;
+    if (!row) return;
+    this.db
+      ?.prepare('UPDATE whatsapp_inbound SET read_at = ? WHERE workspace_id = ? AND conversation_id = ? AND received_at <= ? AND read_at IS NULL')
+      .run(this.now(), target.workspaceId, target.conversationId, row.received_at);
+  }
+
+  /** `{status:'read', message_id}` (with `typing_indicator` when typing); true when WhatsApp said success. */
+  private async postStatus(workspaceId: string, wamid: string, typing: boolean): Promise<boolean> {
+    const account = this.accounts.find((a) => a.workspaceId === workspaceId);
+    if (!account) return false;
+    try {
+      const response = await this.fetch(`${account.graphBaseUrl.replace(/\/+$/, '')}/${account.apiVersion}/${account.phoneNumberId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${account.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          messaging_product: 'whatsapp',
+          status: 'read',
+          message_id: wamid,
+          ...(typing ? { typing_indicator: { type: 'text' } } : {}),
+        }),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+      const json = (await response.json().catch(() => null)) as { success?: boolean; error?: GraphError } | null;
+      if (response.ok && json?.success === true) {
+        this.logger.debug({ event: typing ? 'whatsapp_typing_sent' : 'whatsapp_marked_read' });
+        return true;
+      }
+      this.logger.warn({ event: typing ? 'whatsapp_typing_failed' : 'whatsapp_mark_read_failed', code: json?.error?.code ?? response.status });
+    } catch (err) {
+      this.logger.warn({ event: typing ? 'whatsapp_typing_failed' : 'whatsapp_mark_read_failed', reason: String(err) });
+    }
+    return false;
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -223,6 +331,13 @@ export class WhatsAppChannel implements ChannelAdapter, ChannelModule {
     this.logger.warn({ event: 'whatsapp_send_failed', code: verdict.code });
     return { status: 'failed', code: verdict.code, reason: verdict.reason };
   }
+}
+
+interface InboundRow {
+  message_id: string;
+  wamid: string;
+  received_at: number;
+  read_at: number | null;
 }
 
 function reply(res: import('node:http').ServerResponse, answer: WebhookAnswer): void {
