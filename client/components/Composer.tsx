@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import type * as Y from 'yjs';
 import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.ts';
+import { AGENT_ROOTS, type DraftMeta, isDraftMeta, MAX_DRAFT_USES } from '../../shared/schema/agentDoc.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
 import type { CannedResponse, LibraryUse, QuickReply } from '../../shared/schema/settings.ts';
 import { renderRichPlain, renderRichWhatsApp } from '../../shared/templates/renderRich.ts';
@@ -86,16 +87,31 @@ export function Composer(props: ComposerProps) {
   const [error, setError] = createSignal<string | null>(null);
   let typingTimer: ReturnType<typeof setTimeout> | null = null;
   const [value, setValue] = createSignal('');
-  /** A canned response was inserted: its rich format is rendered at send. */
-  const [rich, setRich] = createSignal(false);
+  // What the draft's text alone does not say (a canned response's rich format is rendered at
+  // send; the library entries inserted are counted) lives beside it in the agent document
+  // (`draftMeta`), so it survives a reload and follows the draft to the agent's other devices.
+  const metaMap = () => props.draft.doc?.getMap<DraftMeta>(AGENT_ROOTS.draftMeta) ?? null;
+  const readMeta = (): DraftMeta => {
+    const m = metaMap()?.get(props.conversationId);
+    return isDraftMeta(m) ? m : { rich: false, uses: [] };
+  };
+  const writeMeta = (next: DraftMeta | null) => {
+    const map = metaMap();
+    if (!map) return;
+    if (next === null) {
+      if (map.has(props.conversationId)) map.delete(props.conversationId);
+    } else map.set(props.conversationId, next);
+  };
   const [menu, setMenu] = createSignal<{ start: number; query: string; left: number; top: number } | null>(null);
   const [active, setActive] = createSignal(0);
   const [cannedOpen, setCannedOpen] = createSignal(false);
   let dismissedAt: number | null = null;
-  /** Library entries inserted into this draft (reset when it is sent or emptied). */
-  let uses: LibraryUse[] = [];
-  const addUse = (use: LibraryUse) => {
-    if (!uses.some((u) => u.kind === use.kind && u.id === use.id)) uses = [...uses, use];
+  /** Notes a library entry inserted into this draft (forgotten when it is sent or emptied). */
+  const addUse = (use: LibraryUse, rich = false) => {
+    const meta = readMeta();
+    const known = meta.uses.some((u) => u.kind === use.kind && u.id === use.id);
+    const uses = known || meta.uses.length >= MAX_DRAFT_USES ? meta.uses : [...meta.uses, use];
+    writeMeta({ rich: meta.rich || rich, uses });
   };
   const menuId = () => `quick-replies-${props.conversationId}`;
   const context = () => props.library?.context() ?? {};
@@ -103,10 +119,7 @@ export function Composer(props: ComposerProps) {
   const refreshEmpty = () => {
     setEmpty(!textarea || textarea.value.trim().length === 0);
     setValue(textarea?.value ?? '');
-    if (!textarea?.value) {
-      setRich(false);
-      uses = [];
-    }
+    if (!textarea?.value) writeMeta(null);
   };
 
   const matches = createMemo(() => {
@@ -155,9 +168,8 @@ export function Composer(props: ComposerProps) {
   };
   const pickCanned = (response: CannedResponse) => {
     setCannedOpen(false);
-    setRich(true);
     insertText(response.body);
-    addUse({ kind: 'cannedResponses', id: response.id });
+    addUse({ kind: 'cannedResponses', id: response.id }, true);
   };
 
   const preview = createMemo(() => {
@@ -213,7 +225,8 @@ export function Composer(props: ComposerProps) {
       setError(`Not sent. ${closed}`);
       return;
     }
-    const outgoing = finalText(text, mode(), rich(), props.channel, context());
+    const meta = readMeta();
+    const outgoing = finalText(text, mode(), meta.rich, props.channel, context());
     if (!outgoing.trim()) {
       setError('This reply is empty once its variables are filled in.');
       return;
@@ -222,13 +235,14 @@ export function Composer(props: ComposerProps) {
       setError(`Messages are limited to ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters.`);
       return;
     }
-    if (!props.onSend(mode(), outgoing, mode() === 'message' ? uses : [])) return;
-    uses = [];
+    if (!props.onSend(mode(), outgoing, mode() === 'message' ? meta.uses : [])) return;
     setError(null);
-    setRich(false);
     setMenu(null);
     const draft = props.draft;
-    draft.doc?.transact(() => draft.delete(0, draft.length));
+    draft.doc?.transact(() => {
+      draft.delete(0, draft.length);
+      writeMeta(null);
+    });
     textarea.value = '';
     refreshEmpty();
     stopTyping();

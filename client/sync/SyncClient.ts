@@ -130,6 +130,8 @@ class DocEntry {
   readonly serverOnly: boolean;
   fresh: Y.Doc | null = null;
   keepLocalChanges = true;
+  /** The reason of the refusal that started the reset in progress. */
+  refusal: string | null = null;
   lastResetAt = Number.NEGATIVE_INFINITY;
   isLoaded = false;
   isSynced = false;
@@ -732,6 +734,7 @@ export class SyncClient {
     const at = this.now();
     const loop = at - entry.lastResetAt < (this.options.refusalLoopMs ?? 10_000);
     entry.keepLocalChanges = !loop;
+    entry.refusal = message.reason;
     this.setRejections((list) => [
       ...list.filter((r) => r.doc !== entry.name || r.reason !== message.reason).slice(-4),
       { doc: entry.name, reason: message.reason, detail: message.detail, rule: message.rule, at, droppedLocalChanges: loop },
@@ -747,7 +750,7 @@ export class SyncClient {
     const old = entry.current;
     const fresh = entry.fresh;
     if (!fresh) return;
-    const plan = entry.keepLocalChanges ? planReapply(entry.ref, old, fresh, this.options.agentId) : null;
+    const plan = entry.keepLocalChanges ? planReapply(entry.ref, old, fresh, this.options.agentId, entry.refusal ?? undefined) : null;
     this.dropAwareness(entry);
     entry.offDoc();
     entry.fresh = null;

@@ -65,6 +65,35 @@ describe('planReapply', () => {
     expect(plan.maps).toEqual([{ root: 'read', key: 'c4', value: 2 }]);
   });
 
+  it('keeps the draft’s rich flag and library uses the server never got, and drops malformed ones', () => {
+    const { local, fresh } = pair(() => {});
+    local.getMap('draftMeta').set('c1', { rich: true, uses: [{ kind: 'cannedResponses', id: 'cr1' }] });
+    local.getMap('draftMeta').set('c2', { rich: 'yes', uses: [] });
+    const plan = planReapply(agent, local, fresh, ME);
+    expect(plan.maps).toEqual([{ root: 'draftMeta', key: 'c1', value: { rich: true, uses: [{ kind: 'cannedResponses', id: 'cr1' }] } }]);
+  });
+
+  const settings = { kind: 'settings', workspaceId: 'ws' } as const;
+  const reply = (id: string, text: string) => ({ id, name: `Reply ${id}`, shortcut: '', category: '', text, order: 1 });
+
+  it('keeps quick replies and canned responses edited offline when still valid', () => {
+    const { local, fresh } = pair((s) => s.getMap('quickReplies').set('q1', reply('q1', 'Hello')));
+    local.getMap('quickReplies').set('q1', reply('q1', 'Hello there'));
+    local.getMap('quickReplies').set('q2', reply('q2', 'Hi {{frist_name}}')); // unknown variable (SET2)
+    local.getMap('cannedResponses').set('c1', { id: 'c1', title: 'Returns', category: '', body: '**Free** returns', order: 1 });
+    const plan = planReapply(settings, local, fresh, ME, 'invalid-value');
+    expect(plan.maps.map((m) => `${m.root}:${m.key}`)).toEqual(['quickReplies:q1', 'cannedResponses:c1']);
+    applyReapply(fresh, plan, 'test');
+    expect(fresh.getMap('quickReplies').get('q1')).toMatchObject({ text: 'Hello there' });
+  });
+
+  it('keeps nothing of the settings when the refusal was not-allowed (SET1: the role may no longer write there)', () => {
+    const { local, fresh } = pair(() => {});
+    local.getMap('quickReplies').set('q1', reply('q1', 'Hello'));
+    local.getMap('workspace').set('name', 'Renamed');
+    expect(planReapply(settings, local, fresh, ME, 'not-allowed')).toEqual({ drafts: [], messages: [], maps: [] });
+  });
+
   it('keeps nothing of the index (server-written)', () => {
     const { local, fresh } = pair(() => {});
     local.getMap('conversations').set('c1', { id: 'c1' });

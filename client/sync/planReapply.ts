@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import type { DocRef } from '../../shared/ids.ts';
 import { isId } from '../../shared/ids.ts';
-import { AGENT_ROOTS, DRAFT_PREFIX, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
+import { AGENT_ROOTS, DRAFT_PREFIX, isDraftMeta, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
 import { CONV_ROOTS, ClientStateKeys } from '../../shared/schema/conversation.ts';
 import { AgentEntrySchema, type MessageEntry } from '../../shared/schema/message.ts';
-import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
+import { CannedResponseSchema, QuickReplySchema, SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 
 /**
  * What a client still wants after the server refused one of its updates on a document.
@@ -28,8 +28,13 @@ export const emptyPlan = (): ReapplyPlan => ({ drafts: [], messages: [], maps: [
 export const isEmptyPlan = (plan: ReapplyPlan) =>
   plan.drafts.length === 0 && plan.messages.length === 0 && plan.maps.length === 0;
 
-/** Builds the plan from the dropped copy (`old`) and the server's copy (`fresh`). */
-export function planReapply(ref: DocRef, old: Y.Doc, fresh: Y.Doc, agentId: string): ReapplyPlan {
+/**
+ * Builds the plan from the dropped copy (`old`) and the server's copy (`fresh`). `refusal`: the
+ * reason the server gave; `not-allowed` on the settings document (SET1: the agent may not write
+ * there, e.g. its role was lowered) keeps nothing of it, since the same edits would be refused
+ * again.
+ */
+export function planReapply(ref: DocRef, old: Y.Doc, fresh: Y.Doc, agentId: string, refusal?: string): ReapplyPlan {
   const plan = emptyPlan();
   const serverState = Y.decodeStateVector(Y.encodeStateVector(fresh));
   switch (ref.kind) {
@@ -57,10 +62,15 @@ export function planReapply(ref: DocRef, old: Y.Doc, fresh: Y.Doc, agentId: stri
       collectUnsynced(plan, old, fresh, serverState, AGENT_ROOTS.read, isId, (v) => Number.isInteger(v) && (v as number) >= 0);
       collectUnsynced(plan, old, fresh, serverState, AGENT_ROOTS.scroll, isId, isScrollPosition);
       collectUnsynced(plan, old, fresh, serverState, AGENT_ROOTS.prefs, () => true, isPlainJson);
+      collectUnsynced(plan, old, fresh, serverState, AGENT_ROOTS.draftMeta, isId, isDraftMeta);
       return plan;
     }
     case 'settings':
+      if (refusal === 'not-allowed') return plan;
       collectUnsynced(plan, old, fresh, serverState, SETTINGS_ROOTS.workspace, () => true, isPlainJson);
+      // Library entries edited offline, when still valid (a refused template, SET2, is not).
+      collectUnsynced(plan, old, fresh, serverState, SETTINGS_ROOTS.quickReplies, isId, (v) => QuickReplySchema.safeParse(v).success);
+      collectUnsynced(plan, old, fresh, serverState, SETTINGS_ROOTS.cannedResponses, isId, (v) => CannedResponseSchema.safeParse(v).success);
       return plan;
   }
 }

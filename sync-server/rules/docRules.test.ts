@@ -285,6 +285,18 @@ describe('document write rules', () => {
       expect(live.doc.getText('draft:c1').toString()).toBe('llo');
     });
 
+    it('AGT1: accepts a draft’s rich flag and library uses, refuses a malformed one and stores nothing', async () => {
+      const live = await h.open(AGENT);
+      await expectAccepted(
+        live,
+        new ClientCopy(live.doc).edit((doc) => doc.getMap('draftMeta').set('c1', { rich: true, uses: [{ kind: 'cannedResponses', id: 'cr1' }] })),
+        dana,
+      );
+      await expectRefused(live, new ClientCopy(live.doc).edit((doc) => doc.getMap('draftMeta').set('c2', { rich: true, uses: [{ kind: 'other', id: 'x' }] })), dana, 'invalid-value', 'AGT1');
+      await expectRefused(live, new ClientCopy(live.doc).edit((doc) => doc.getMap('draftMeta').set('not an id', { rich: false, uses: [] })), dana, 'invalid-value', 'AGT1');
+      expect(live.doc.getMap('draftMeta').toJSON()).toEqual({ c1: { rich: true, uses: [{ kind: 'cannedResponses', id: 'cr1' }] } });
+    });
+
     it('AGT1: refuses unknown roots and a draft that is not plain text', async () => {
       const live = await h.open(AGENT);
       await expectRefused(live, new ClientCopy(live.doc).edit((doc) => doc.getMap('secrets').set('a', 1)), dana, 'unexpected-type', 'AGT1');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type DocKind, ID_PATTERN, isId } from '../../shared/ids.ts';
 import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
-import { AGENT_ROOTS, DRAFT_PREFIX, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
+import { AGENT_ROOTS, DRAFT_PREFIX, isDraftMeta, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
 import { CONV_ROOTS, ClientStateKeys } from '../../shared/schema/conversation.ts';
 import { AgentEntrySchema, MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
 import {
@@ -293,7 +293,7 @@ const isScroll = (v: unknown) => isPlainJson(v) && ScrollPositionSchema.safePars
 const isPrefKey = (k: string) => k.length > 0 && k.length <= 100;
 
 /**
- * AGT1: `draft:<conversationId>` texts and `read`, `scroll`, `prefs` maps of plain values;
+ * AGT1: `draft:<conversationId>` texts and `read`, `scroll`, `prefs`, `draftMeta` maps of plain values;
  * NTF2: `prefs.notifications` matches the preferences schema; NTF1: the `notifications` feed is
  * written only by the server.
  */
@@ -315,6 +315,8 @@ const agentRules: DocRules = {
         return mapEntry(loc, content, 'AGT1', isId, isScroll);
       case AGENT_ROOTS.prefs:
         return mapEntry(loc, content, 'AGT1', isPrefKey, (v) => isPlainJson(v));
+      case AGENT_ROOTS.draftMeta:
+        return mapEntry(loc, content, 'AGT1', isId, (v) => isPlainJson(v) && isDraftMeta(v));
       default:
         return refuse('unexpected-type', 'AGT1', `${loc.root}: not an agent document root`);
     }
@@ -323,7 +325,7 @@ const agentRules: DocRules = {
     if (loc.root === NOTIFICATION_FEED_ROOT) return refuse('read-only', 'NTF1', `${loc.root}: written only by the server`);
     if (loc.nested) return refuse('unexpected-type', 'AGT1', `${loc.root}: nested shared type`);
     if (isDraftRoot(loc.root)) return null;
-    if (loc.key !== null && (loc.root === AGENT_ROOTS.read || loc.root === AGENT_ROOTS.scroll || loc.root === AGENT_ROOTS.prefs)) return null;
+    if (loc.key !== null && (loc.root === AGENT_ROOTS.read || loc.root === AGENT_ROOTS.scroll || loc.root === AGENT_ROOTS.prefs || loc.root === AGENT_ROOTS.draftMeta)) return null;
     return refuse('unexpected-type', 'AGT1', `${loc.root}: not an agent document root`);
   },
   maxLength: (root) => (isDraftRoot(root) ? MAX_DRAFT_LENGTH : undefined),
