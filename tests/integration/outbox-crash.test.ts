@@ -90,7 +90,7 @@ describe('outbox across a crash (kill -9 between the stored update and the outbo
     return p;
   };
 
-  it('sends a message whose update was stored just before the crash exactly once after the restart', async () => {
+  it('sends a message whose update was stored just before the crash exactly once after the restart', { timeout: 60_000 }, async () => {
     const first = await spawnApp(dataDir, sims.url, MARKER);
     children.push(first);
     sims.setSwitchboardUrl(first.baseUrl);
