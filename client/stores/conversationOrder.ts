@@ -32,6 +32,9 @@ export function isWaiting(s: ConversationSummary): boolean {
 
 const byId = (a: ConversationSummary, b: ConversationSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** When the wait began: the first unanswered contact message (older summaries: the last message). */
+const waitStart = (s: ConversationSummary) => s.waitingSince ?? s.lastMessage?.at ?? s.lastActivityAt;
+
 /**
  * Oldest waiting first: conversations waiting for a reply, the one waiting longest on top; then
  * the rest by newest activity.
@@ -40,7 +43,7 @@ export function compareWaiting(a: ConversationSummary, b: ConversationSummary): 
   const wa = isWaiting(a);
   const wb = isWaiting(b);
   if (wa !== wb) return wa ? -1 : 1;
-  if (wa) return (a.lastMessage?.at ?? a.lastActivityAt) - (b.lastMessage?.at ?? b.lastActivityAt) || byId(a, b);
+  if (wa) return waitStart(a) - waitStart(b) || byId(a, b);
   return compareActivity(a, b);
 }
 

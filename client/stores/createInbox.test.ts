@@ -41,6 +41,9 @@ describe('conversation list order', () => {
     expect(orderConversations(list, filter, 'waiting')).toEqual(['waitingLong', 'waitingShort', 'resolved', 'answered']);
     expect(orderConversations(list, filter, 'created')).toEqual(['answered', 'waitingShort', 'resolved', 'waitingLong']);
     expect(orderConversations(list, filter)).toEqual(['resolved', 'answered', 'waitingShort', 'waitingLong']);
+    // The wait starts at the first unanswered message, not the latest one.
+    const since = [summary('x', 90, { ...contact(90), waitingSince: 5 }), summary('y', 20, { ...contact(20), waitingSince: 20 })];
+    expect(orderConversations(since, filter, 'waiting')).toEqual(['x', 'y']);
   });
 
   it('puts the unread total in the title', () => {

@@ -29,6 +29,11 @@ export interface ConversationSummary {
   inboundCount: number;
   /** Total entries in the conversation's messages array. */
   messageCount: number;
+  /**
+   * When the contact's oldest message not yet answered by an agent message arrived (ms); null or
+   * absent once an agent has replied. The list's "oldest waiting first" sort reads it.
+   */
+  waitingSince?: number | null;
 }
 
 export const PREVIEW_LENGTH = 140;

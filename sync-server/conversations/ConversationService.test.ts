@@ -93,6 +93,22 @@ describe('ConversationService', () => {
     expect(s?.lastMessage).toMatchObject({ authorType: 'contact', at: 1_005_000 });
   });
 
+  it('keeps when the contact started waiting (first unanswered message) until an agent replies', async () => {
+    let now = 1_000_000;
+    const { service, docs, summary } = setup({ clock: () => now });
+    const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
+    await service.appendContactMessage({ workspaceId: WS, conversationId: id, key: 'w1', text: 'Hello?' });
+    now += 60_000;
+    await service.appendContactMessage({ workspaceId: WS, conversationId: id, key: 'w2', text: 'Anyone?' });
+    expect(summary(id)?.waitingSince).toBe(1_000_000);
+    agentAppend(docs, id, { id: 'r1', text: 'Here!', createdAt: now });
+    await service.idle();
+    expect(summary(id)?.waitingSince).toBeNull();
+    now += 1000;
+    await service.appendContactMessage({ workspaceId: WS, conversationId: id, key: 'w3', text: 'Thanks' });
+    expect(summary(id)?.waitingSince).toBe(now);
+  });
+
   it('WEB2: stores a contact message once per key, also when both copies arrive together', async () => {
     const { service, summary, messages } = setup();
     const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });

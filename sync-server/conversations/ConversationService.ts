@@ -342,6 +342,8 @@ export class ConversationService {
           messageCount: Math.max(s.messageCount, count),
           lastActivityAt: Math.max(s.lastActivityAt, message.createdAt),
           lastMessage: this.newerPreview(s.lastMessage, message),
+          // The wait starts with the first message the agents have not answered yet.
+          waitingSince: s.waitingSince ?? message.createdAt,
         }));
         this.logger.info({ event: 'contact_message', doc: name, reopened: outcome.reopened });
         this.emit({
@@ -614,13 +616,17 @@ export class ConversationService {
   private withAgentEntries(s: ConversationSummary, entries: MessageEntry[], count: number): ConversationSummary {
     const now = this.now();
     let { lastActivityAt, lastMessage } = s;
+    let waitingSince = s.waitingSince ?? null;
     for (const e of entries) {
       // An author's clock may run ahead: never sort a conversation into the future.
       const at = Math.min(e.createdAt, now);
       lastActivityAt = Math.max(lastActivityAt, at);
-      if (e.kind === 'message') lastMessage = this.newerPreview(lastMessage, { ...e, createdAt: at });
+      if (e.kind === 'message') {
+        lastMessage = this.newerPreview(lastMessage, { ...e, createdAt: at });
+        if (e.author.type === 'agent') waitingSince = null; // answered
+      }
     }
-    return { ...s, lastActivityAt, lastMessage, messageCount: Math.max(s.messageCount, count) };
+    return { ...s, lastActivityAt, lastMessage, waitingSince, messageCount: Math.max(s.messageCount, count) };
   }
 
   private newerPreview(current: ConversationSummary['lastMessage'], message: MessageEntry): ConversationSummary['lastMessage'] {
