@@ -2,7 +2,7 @@ import { Match, Show, Switch } from 'solid-js';
 import type { Channel } from '../../shared/channels/capabilities.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
-import { messageTime } from '../lib/formatTime.ts';
+import { clockTime, fullDateTime } from '../lib/formatTime.ts';
 import { DeliveryStatus } from './DeliveryStatus.tsx';
 import { NoteIcon } from './icons.tsx';
 
@@ -20,8 +20,10 @@ export interface MessageBubbleProps {
 /** One entry of the thread: a contact or agent message, an internal note (yellow), or an event line. */
 export function MessageBubble(props: MessageBubbleProps) {
   const time = () => (
-    <time class="bubble__time" datetime={new Date(props.entry.createdAt).toISOString()}>
-      {messageTime(props.entry.createdAt, props.now)}
+    // The day separator above says which day: the bubble shows the clock time only (the full
+    // date is in the tooltip).
+    <time class="bubble__time" datetime={new Date(props.entry.createdAt).toISOString()} title={fullDateTime(props.entry.createdAt)}>
+      {clockTime(new Date(props.entry.createdAt))}
     </time>
   );
   return (

@@ -49,6 +49,12 @@ export function messageTime(at: number, now: number): string {
   return `${monthDay(then)}, ${time}`;
 }
 
+/** "Monday, March 3, 2025 at 2:05 PM": a message's tooltip. */
+export function fullDateTime(at: number): string {
+  const date = new Date(at);
+  return `${FULL_DAY.format(date)} at ${clockTime(date)}`;
+}
+
 /**
  * "2:05 PM", exactly as CLOCK formats it, without a call into Intl per message (~0.2 ms each:
  * a thread renders 100 at once). The separator and day periods are read once from Intl itself,

@@ -1,6 +1,7 @@
 import type { VisitorMessage } from '../../shared/protocol/webchat.ts';
 import { ChatConnection, type ConnectionStatus, type PendingMessage } from './ChatConnection.ts';
 import { widgetStyles } from './widgetStyles.ts';
+import { clockTime } from '../lib/formatTime.ts';
 
 export interface WidgetOptions {
   /** Origin of the Switchboard server, e.g. https://support.example.com */
@@ -43,7 +44,8 @@ const TYPING_REPEAT_MS = 3_000;
 /** Agent dots not renewed by the server for this long are hidden (it renews every 20 s). */
 const AGENT_TYPING_TIMEOUT_MS = 30_000;
 
-const timeOf = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** "2:05 PM", as the agents' inbox shows it. */
+const timeOf = (at: number) => clockTime(new Date(at));
 
 const ICON =
   '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';

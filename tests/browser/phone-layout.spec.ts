@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { closeAll, composer, newContext, row, signIn, socketVisitor, unique } from '../helpers/browserActors.ts';
+
+test('at phone width the inbox is usable: list, then the thread with a back button and the composer in view', async ({ browser }) => {
+  const visitor = await socketVisitor(unique('Pia Lund'));
+  await visitor.say('Hello from my phone, is the shop open on Sunday?');
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await signIn(page, 'sam');
+    await expect(row(page, visitor.name)).toBeVisible();
+    await page.screenshot({ path: 'test-results/phone-list.png' });
+    await row(page, visitor.name).click();
+    const box = composer(page, visitor.name);
+    await expect(box).toBeInViewport();
+    await page.screenshot({ path: 'test-results/phone-thread.png' });
+    await page.getByRole('button', { name: /back/i }).or(page.getByRole('link', { name: /back/i })).first().click();
+    await expect(row(page, visitor.name)).toBeInViewport();
+  } finally {
+    await visitor.close();
+    await closeAll({ context });
+  }
+});
+
+test('a message of an earlier day shows its time once: the day in the separator, the clock time in the bubble', async ({ browser }) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    await signIn(page, 'sam');
+    await row(page, 'Fatima Al-Sayed').click();
+    await expect(page.getByText('Yesterday', { exact: true }).first()).toBeVisible();
+    const times = page.locator('time.bubble__time');
+    await expect(times.first()).toHaveText(/^\d{1,2}:\d{2}\s?[AP]M$/);
+    await expect(times.first()).toHaveAttribute('title', / at \d{1,2}:\d{2}/);
+    await page.screenshot({ path: 'test-results/desktop-thread.png' });
+  } finally {
+    await closeAll({ context });
+  }
+});
