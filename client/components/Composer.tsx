@@ -4,7 +4,7 @@ import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.t
 import { AGENT_ROOTS, type DraftMeta, isDraftMeta, MAX_DRAFT_USES } from '../../shared/schema/agentDoc.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
 import type { CannedResponse, LibraryUse, QuickReply } from '../../shared/schema/settings.ts';
-import { renderRichPlain, renderRichWhatsApp } from '../../shared/templates/renderRich.ts';
+import { renderRichHtml, renderRichPlain, renderRichWhatsApp } from '../../shared/templates/renderRich.ts';
 import { hasVariables, renderTemplate } from '../../shared/templates/renderTemplate.ts';
 import type { TemplateContext } from '../../shared/templates/templateVariables.ts';
 import { bindTextareaToYText } from '../lib/bindTextareaToYText.ts';
@@ -29,7 +29,7 @@ export interface ComposerProps {
    * Appends the message or note; true when it was appended (the draft is then cleared). `uses`:
    * the quick replies and canned responses inserted since the draft was last empty (counted).
    */
-  onSend: (mode: ComposerMode, text: string, uses: readonly LibraryUse[]) => boolean;
+  onSend: (mode: ComposerMode, text: string, uses: readonly LibraryUse[], html?: string) => boolean;
   /** The agent started or stopped typing (and whether a reply or an internal note). */
   onTyping: (typing: boolean, composing?: 'reply' | 'note') => void;
   /** Other agents typing in this conversation. */
@@ -235,7 +235,9 @@ export function Composer(props: ComposerProps) {
       setError(`Messages are limited to ${MAX_TEXT_LENGTH.toLocaleString('en-US')} characters.`);
       return;
     }
-    if (!props.onSend(mode(), outgoing, mode() === 'message' ? meta.uses : [])) return;
+    // Email gets the rich formatting as an HTML alternative beside the plain text.
+    const html = mode() === 'message' && meta.rich && props.channel === 'email' ? renderRichHtml(text, context()) : undefined;
+    if (!props.onSend(mode(), outgoing, mode() === 'message' ? meta.uses : [], html)) return;
     setError(null);
     setMenu(null);
     const draft = props.draft;

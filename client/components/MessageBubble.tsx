@@ -4,6 +4,7 @@ import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { clockTime, fullDateTime } from '../lib/formatTime.ts';
 import { DeliveryStatus } from './DeliveryStatus.tsx';
+import { AutomatedTag, EmailAttachments, EmailHtml, EmailSubject } from './EmailParts.tsx';
 import { NoteIcon } from './icons.tsx';
 
 export interface MessageBubbleProps {
@@ -15,6 +16,8 @@ export interface MessageBubbleProps {
   now: number;
   /** The conversation's channel (what its receipts can say). */
   channel?: Channel | undefined;
+  /** Email: show this entry's subject (it starts the thread or changes its subject). */
+  showSubject?: boolean;
 }
 
 /** One entry of the thread: a contact or agent message, an internal note (yellow), or an event line. */
@@ -63,8 +66,13 @@ export function MessageBubble(props: MessageBubbleProps) {
             <div class="bubble__meta">
               <span class="bubble__author">{props.authorName}</span>
               {time()}
+              <Show when={props.entry.email?.automated}>{(reason) => <AutomatedTag reason={reason()} />}</Show>
             </div>
-            <p class="bubble__text">{props.entry.text}</p>
+            <Show when={props.showSubject && props.entry.email?.subject}>{(subject) => <EmailSubject subject={subject()} />}</Show>
+            <Show when={props.entry.author.type === 'contact' && props.entry.email?.html} fallback={<p class="bubble__text">{props.entry.text}</p>}>
+              {(html) => <EmailHtml html={html()} />}
+            </Show>
+            <Show when={props.entry.email?.attachments?.length ? props.entry.email.attachments : null}>{(list) => <EmailAttachments attachments={list()} />}</Show>
             <Show when={props.entry.author.type === 'agent'}>
               <div class="bubble__status">
                 <DeliveryStatus receipt={props.receipt} channel={props.channel} />

@@ -52,6 +52,19 @@ export function MessageList(props: MessageListProps) {
   const [pinned, setPinned] = createSignal(!props.initialScroll?.anchor);
   const [unseen, setUnseen] = createSignal(0);
   const shown = createMemo(() => props.messages.slice(start()));
+  /** Email entries whose subject starts the thread or changes it ("Re:" and "Fwd:" aside). */
+  const subjectShown = createMemo(() => {
+    const ids = new Set<string>();
+    let current: string | null = null;
+    for (const m of props.messages) {
+      const subject = m.email?.subject;
+      if (!subject) continue;
+      const base = baseSubject(subject);
+      if (base !== current) ids.add(m.id);
+      current = base;
+    }
+    return ids;
+  });
 
   const atBottom = () => (scroller ? scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < AT_BOTTOM_PX : true);
   const scrollToBottom = () => {
@@ -149,6 +162,7 @@ export function MessageList(props: MessageListProps) {
                     mine={entry.author.type === 'agent' && entry.author.id === props.me}
                     now={props.now}
                     channel={props.channel}
+                    showSubject={subjectShown().has(entry.id)}
                   />
                 </>
               );
@@ -164,6 +178,11 @@ export function MessageList(props: MessageListProps) {
       </Show>
     </div>
   );
+}
+
+/** "Re: Fwd: Order 1234" → "order 1234". */
+export function baseSubject(subject: string): string {
+  return subject.replace(/^(\s*(re|fwd?|aw|wg|sv|antw)\s*(\[\d+\])?\s*:\s*)+/i, '').trim().toLowerCase();
 }
 
 function indexOfId(messages: readonly MessageEntry[], id: string): number {

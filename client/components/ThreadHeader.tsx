@@ -16,6 +16,8 @@ export interface ThreadHeaderProps {
   disabled: boolean;
   /** Where read tracking is unavailable (channel, or this contact), shown under the name. */
   readHint?: string | null;
+  /** Email: the thread's subject (from its first mail). */
+  subject?: string | null;
   onToggleStatus: () => void;
   /** Whether the contact panel is open (the button says so: aria-expanded). */
   contactOpen?: boolean;
@@ -53,6 +55,14 @@ export function ThreadHeader(props: ThreadHeaderProps) {
           </span>
           <span class="thread-header__assignee">{props.assigneeName ? `Assigned to ${props.assigneeName}` : 'Unassigned'}</span>
         </div>
+        <Show when={props.subject}>
+          {(subject) => (
+            <p class="thread-header__subject">
+              <span class="visually-hidden">Subject: </span>
+              {subject()}
+            </p>
+          )}
+        </Show>
         <Show when={props.readHint}>
           <p class="thread-header__read-hint">{props.readHint}</p>
         </Show>

@@ -115,6 +115,7 @@ export function ConversationPane(props: { id: string }) {
         assigneeName={w.memberName(assigneeId())}
         peers={presence.peers()}
         readHint={readHint()}
+        subject={channel() === 'email' ? (conv.messages().find((m) => m.email?.subject)?.email?.subject ?? null) : null}
         disabled={!conv.loaded() || unavailable()}
         onToggleStatus={() => conv.setStatus(status() === 'resolved' ? 'open' : 'resolved')}
         contactOpen={panelOpen()}
@@ -171,7 +172,7 @@ export function ConversationPane(props: { id: string }) {
           channel={channel()}
           draft={w.agent.draft(id)}
           disabled={!conv.loaded() || !w.agent.loaded()}
-          onSend={(mode, text, uses) => conv.send(mode, text, { uses }).ok}
+          onSend={(mode, text, uses, html) => conv.send(mode, text, { uses, ...(html ? { html } : {}) }).ok}
           onTyping={(typing, composing) => presence.setTyping(typing, composing)}
           othersTyping={presence.peers().filter((p) => p.typing)}
           lastInboundAt={lastInboundAt()}

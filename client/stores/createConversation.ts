@@ -26,12 +26,13 @@ export interface ConversationStore {
    * Appends a message or internal note by this agent (a CRDT item: offline it is queued and sent
    * once). `uses`: the quick replies and canned responses inserted into a message, which the
    * server counts (SET3). `mentions`: members picked from the `@` menu of a note; those whose
-   * `@Name` is still in the text are stored as references (NTF4).
+   * `@Name` is still in the text are stored as references (NTF4). `html`: an email message's
+   * HTML alternative (a canned response's rich formatting).
    */
   send(
     kind: 'message' | 'note',
     text: string,
-    options?: { now?: number; uses?: readonly LibraryUse[]; mentions?: ReadonlyArray<{ agentId: string; name: string }> },
+    options?: { now?: number; uses?: readonly LibraryUse[]; mentions?: ReadonlyArray<{ agentId: string; name: string }>; html?: string },
   ): SendResult;
   setStatus(status: ConversationStatus): void;
 }
@@ -59,6 +60,8 @@ export function createConversation(client: SyncClient, workspaceId: string, conv
       if (!handle.loaded()) return { ok: false, reason: 'not-loaded' };
       const text = rawText.trim();
       const entry: MessageEntry = { id: newId(), kind, author: { type: 'agent', id: agentId }, text, createdAt: options.now ?? Date.now() };
+      // Email: the HTML alternative of a rich canned response (the server re-sanitises it: MAIL5).
+      if (kind === 'message' && options.html) entry.email = { html: options.html };
       if (kind === 'message' && options.uses?.length) entry.uses = options.uses.slice(0, MAX_USES_PER_MESSAGE).map((u) => ({ kind: u.kind, id: u.id }));
       if (kind === 'note' && options.mentions?.length) {
         const mentions = mentionRanges(text, options.mentions);

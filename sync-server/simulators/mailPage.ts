@@ -24,7 +24,8 @@ export const MAIL_PAGE_HTML = `<!doctype html>
   ul.customers { list-style: none; margin: 0 0 14px; padding: 0; }
   ul.customers button { width: 100%; text-align: left; padding: 8px 10px; margin-bottom: 4px; border: 1px solid #cfd4da; border-radius: 8px; background: #fff; font: inherit; cursor: pointer; }
   ul.customers button[aria-pressed="true"] { background: #e0e7ff; border-color: #1e3a8a; font-weight: 600; }
-  .addr { display: block; font-size: 12px; color: #4b5563; font-weight: 400; }
+  .addr { display: block; font-size: 12px; color: #4b5563; font-weight: 400; overflow-wrap: anywhere; }
+  #outcome-wrap { margin-bottom: 12px; }
   fieldset { border: 1px solid #e2e5e9; border-radius: 8px; margin: 0; padding: 8px 10px; }
   label { display: block; font-size: 13px; margin: 6px 0 2px; }
   input[type=text], input[type=email], textarea, select { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #cfd4da; border-radius: 6px; }

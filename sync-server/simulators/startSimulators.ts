@@ -268,7 +268,7 @@ export function simulatorChannelConfig(workspaceId: string, simUrl: string, rela
               ...SIM_DEFAULTS.email,
               relay: { host: '127.0.0.1', port: relayPort, secure: false },
               // The demo shows "Delivered" soon after a reply when no bounce came.
-              deliveredAfterMs: 15_000,
+              deliveredAfterMs: 10_000,
             },
           ],
           smtpListener: { host: '127.0.0.1', port: 0 },
