@@ -15,6 +15,9 @@ import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/see
 import type { DocHost } from './docs/DocHost.ts';
 import { LocalFanout } from './fanout/LocalFanout.ts';
 import { UsageCounter } from './library/UsageCounter.ts';
+import { presenceRoutes } from './http/presenceRoutes.ts';
+import { PresenceService } from './presence/PresenceService.ts';
+import { RoutingService } from './routing/RoutingService.ts';
 import { createHttpApp } from './http/createHttpApp.ts';
 import { RateLimiter } from './http/RateLimiter.ts';
 import { teamRoutes } from './http/teamRoutes.ts';
@@ -69,6 +72,10 @@ export interface CreateServerOptions {
   availability?: AvailabilitySource;
   /** Within a burst, at most one push update per conversation per this many ms (tests). */
   pushUpdateMs?: number;
+  /** Clock of presence and routing (tests: a fake one, with `presence.sweep()` / `routing.sweep()`). */
+  now?: () => number;
+  /** How often presence timeouts and due re-routes are checked (ms); 0 = only on sweep(). Default 1 s. */
+  sweepMs?: number;
 }
 
 export interface DemoInfo {
@@ -93,6 +100,8 @@ export interface SwitchboardServer {
   directory: Directory;
   conversations: ConversationService;
   contacts: ContactBook;
+  presence: PresenceService;
+  routing: RoutingService;
   webchat: WebchatGateway;
   channels: Channels;
   /** Typing indicators, both ways (ephemeral: awareness, never documents). */
@@ -185,6 +194,26 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   });
   conversations.start();
   const contactRead = new ContactReadRelay({ docs, adapter: (channel) => conversations.channelAdapter(channel), logger });
+  const members = (workspaceId: string) => directory.listAgents(workspaceId).map(({ id, name, active }) => ({ id, name, active }));
+  const presence = new PresenceService({
+    docs,
+    logger,
+    members,
+    workspaces: () => directory.listWorkspaces().map((w) => w.id),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sweepMs !== undefined ? { sweepMs: options.sweepMs } : {}),
+  });
+  const unobserve = sync.observeConnections(presence);
+  const routing = new RoutingService({
+    db,
+    docs,
+    conversations,
+    presence,
+    logger,
+    members,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sweepMs !== undefined ? { sweepMs: options.sweepMs } : {}),
+  });
   const pushStore = new PushSubscriptionStore(db);
   const vapid = loadVapidKeys(db, options.push?.vapid ?? null);
   const pushSimulator = (options.push?.simulator ?? options.demo === true) ? new PushServiceSimulator() : null;
@@ -216,6 +245,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   await docSync.syncAll();
   // Conversations from before contact profiles existed get one each.
   for (const w of directory.listWorkspaces()) await contacts.backfill(w.id);
+  await presence.start();
+  await routing.start(directory.listWorkspaces().map((w) => w.id));
 
   const team = new TeamService({
     directory,
@@ -232,6 +263,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     sync,
     webchat,
     extraRoutes: [
+      (router) => presenceRoutes(router, { authenticate: (t) => directory.authenticate(t), presence, routing }),
       (router) => channels.routes(router),
       (router) => simulators && phoneRoutes(router, simulators),
       (router) => teamRoutes(router, { directory, team, logger, inviteFailures: new RateLimiter(30, 10 * 60_000) }),
@@ -257,6 +289,9 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     await simulators?.close();
     typing.close();
     await webchat.close();
+    await routing.close();
+    await presence.close();
+    unobserve();
     await conversations.close();
     await notifications.close();
     await sync.close();
@@ -286,6 +321,9 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       server.closeIdleConnections();
       typing.close();
       await webchat.close();
+      await routing.close();
+      unobserve();
+      await presence.close();
       await conversations.close();
       await notifications.close();
       await pushSimulator?.close();
@@ -315,6 +353,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     directory,
     conversations,
     contacts,
+    presence,
+    routing,
     webchat,
     channels,
     typing,

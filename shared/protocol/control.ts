@@ -39,5 +39,14 @@ export const UnsubscribeMessage = z.object({ type: z.literal('unsubscribe'), doc
 export const ServerControl = z.discriminatedUnion('type', [HelloMessage, UpdateRejectedMessage, DocErrorMessage]);
 export type ServerControl = z.infer<typeof ServerControl>;
 
-export const ClientControl = z.discriminatedUnion('type', [UnsubscribeMessage]);
+/**
+ * Client → server: there was input on this device `idleMs` ago. Sent on connect and then at most
+ * once per ACTIVITY_PING_MS while there is input; read only by the server (PRS5), never relayed.
+ */
+export const ActivityMessage = z.object({ type: z.literal('activity'), idleMs: z.number().int().min(0).max(7 * 24 * 3600_000) });
+
+/** A device reports input at most this often (the server derives Away from these, PRS4). */
+export const ACTIVITY_PING_MS = 30_000;
+
+export const ClientControl = z.discriminatedUnion('type', [UnsubscribeMessage, ActivityMessage]);
 export type ClientControl = z.infer<typeof ClientControl>;

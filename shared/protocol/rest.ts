@@ -30,3 +30,23 @@ export interface ApiError {
   /** The rule that refused the request (docs/rules.md), when one did. */
   rule?: string;
 }
+
+/**
+ * Availability and assignment (docs/presence-routing.md):
+ *
+ *   PUT  /api/availability          SetAvailabilityRequest → AgentPresence   (PRS2, PRS3)
+ *   POST /api/assignment            AssignRequest → {assigneeId}             (RTE3)
+ */
+export const SetAvailabilityRequest = z.object({
+  /** Default: the signed-in agent. Another agent: admins and leads only, and only `offline`. */
+  agentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  status: z.enum(['online', 'away', 'offline']),
+});
+export type SetAvailabilityRequest = z.infer<typeof SetAvailabilityRequest>;
+
+export const AssignRequest = z.object({
+  conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  /** null unassigns (admins and leads). */
+  assigneeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).nullable(),
+});
+export type AssignRequest = z.infer<typeof AssignRequest>;

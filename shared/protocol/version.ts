@@ -6,7 +6,8 @@
  * History:
  *   1  first version: multiplexed /sync, control messages hello / update-rejected / unsubscribe,
  *      webchat JSON protocol.
+ *   2  client control `activity` (input on a device, for derived presence; docs/presence-routing.md).
  *
  * protocol.test.ts hashes the wire schemas: changing one without bumping this number fails.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -10,8 +10,16 @@ import type { ConversationStatus } from './conversation.ts';
  *   conversations  Y.Map<ConversationSummary>   conversation id → summary (one plain JSON value)
  *   members        Y.Map<MemberSummary>         agent id → name, role
  *   contacts       Y.Map<ContactProfile>        contact id → profile (shared/schema/contact.ts)
+ *   presence       Y.Map<AgentPresence>         agent id → derived availability (shared/schema/presence.ts)
+ *   presenceLog    Y.Array<PresenceEvent>       the last changes of availability (who, when)
  */
-export const INDEX_ROOTS = { conversations: 'conversations', members: 'members', contacts: 'contacts' } as const;
+export const INDEX_ROOTS = {
+  conversations: 'conversations',
+  members: 'members',
+  contacts: 'contacts',
+  presence: 'presence',
+  presenceLog: 'presenceLog',
+} as const;
 
 export interface ConversationSummary {
   id: string;

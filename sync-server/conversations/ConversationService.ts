@@ -17,6 +17,18 @@ export type ConversationActivity = Activity & { workspaceId: string };
 const ACTOR = 'conversations';
 
 export type ConversationError = 'not-found' | 'invalid-input';
+
+/**
+ * What happened to a conversation, told to listeners (routing) after it is written:
+ * created; the contact wrote (and whether that reopened it); its status changed by an agent.
+ */
+export type ConversationEvent =
+  | { type: 'created'; workspaceId: string; conversationId: string; assigneeId: string | null }
+  | { type: 'contact-message'; workspaceId: string; conversationId: string; reopened: boolean }
+  | { type: 'status'; workspaceId: string; conversationId: string; status: ConversationStatus };
+
+/** Outcome of `assignOnce`. */
+export type AssignOutcome = 'applied' | 'already-applied' | 'conflict' | 'not-found';
 export type ConversationResult<T> = { ok: true; value: T } | { ok: false; error: ConversationError; message: string };
 
 export interface ConversationServiceOptions {
@@ -142,6 +154,7 @@ export class ConversationService {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly inflight = new Set<string>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly eventListeners = new Set<(event: ConversationEvent) => void>();
   private unsubscribe: (() => void) | null = null;
   private unsubscribeAccepted: (() => void) | null = null;
   private closed = false;
@@ -225,6 +238,22 @@ export class ConversationService {
     this.unsubscribeAccepted = null;
   }
 
+  /** Calls `listener` after each conversation event (see ConversationEvent). */
+  onEvent(listener: (event: ConversationEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  private emitEvent(event: ConversationEvent): void {
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ event: 'conversation_listener_failed', reason: String(err) });
+      }
+    }
+  }
+
   // ---- writing ----------------------------------------------------------------------------
 
   /**
@@ -275,6 +304,7 @@ export class ConversationService {
         doc.getMap(INDEX_ROOTS.conversations).set(meta.id, summary);
       });
       this.logger.info({ event: 'conversation_created', doc: conversationDoc(input.workspaceId, meta.id), channel: meta.channel });
+      this.emitEvent({ type: 'created', workspaceId: input.workspaceId, conversationId: meta.id, assigneeId: meta.assigneeId });
       return meta;
     });
   }
@@ -359,6 +389,7 @@ export class ConversationService {
           assigneeId: outcome.meta.assigneeId,
           mentions: [],
         });
+        this.emitEvent({ type: 'contact-message', workspaceId, conversationId, reopened: outcome.reopened });
       }
       return { ok: true, value: { message: outcome.message, duplicate: outcome.duplicate } } as const;
     });
@@ -489,6 +520,56 @@ export class ConversationService {
     return ids.length;
   }
 
+  /**
+   * Sets the assignee exactly once per decision (RTE1): a compare-and-set on the current assignee
+   * (`ifAssignee`), idempotent by `eventId` (the history line's id). Re-running a decision that
+   * was already written (after a restart) only brings the summary in step; a decision whose
+   * conversation changed meanwhile is a `conflict` and writes nothing.
+   */
+  assignOnce(
+    workspaceId: string,
+    conversationId: string,
+    decision: { eventId: string; ifAssignee: string | null; to: string | null; text: string; event?: string; by?: { agentId: string; name: string } | null },
+  ): Promise<AssignOutcome> {
+    return this.enqueue(workspaceId, conversationId, async () => {
+      const result = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
+        const meta = readMeta(doc);
+        if (!meta) return { outcome: 'not-found' as const, assigneeId: null, count: 0, contactName: '' };
+        const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
+        const contactName = meta.contact.name;
+        if (findEntry(doc, decision.eventId)) return { outcome: 'already-applied' as const, assigneeId: meta.assigneeId, count: messages.length, contactName };
+        if (meta.assigneeId !== decision.ifAssignee) return { outcome: 'conflict' as const, assigneeId: meta.assigneeId, count: messages.length, contactName };
+        doc.getMap(CONV_ROOTS.meta).set('assigneeId', decision.to);
+        const entry: MessageEntry = {
+          id: decision.eventId,
+          kind: 'event',
+          author: { type: 'system' },
+          text: decision.text,
+          createdAt: this.now(),
+          event: decision.event ?? (decision.to ? 'assigned' : 'unassigned'),
+        };
+        messages.insert(messages.length, [entry]);
+        return { outcome: 'applied' as const, assigneeId: decision.to, count: messages.length, contactName };
+      });
+      if (result.outcome === 'not-found') return result.outcome;
+      const { assigneeId, count } = result;
+      await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, assigneeId, messageCount: Math.max(s.messageCount, count) }));
+      if (result.outcome === 'applied' && assigneeId) {
+        this.emit({
+          type: 'assigned',
+          workspaceId,
+          conversationId,
+          contactName: result.contactName,
+          assigneeId,
+          byAgentId: decision.by?.agentId ?? null,
+          byName: decision.by?.name ?? null,
+          at: this.now(),
+        });
+      }
+      return result.outcome;
+    });
+  }
+
   /** Sets the status on behalf of `byName` (server side: seeding, later routing) with its history line. */
   setStatus(workspaceId: string, conversationId: string, status: ConversationStatus, byName: string, at?: number): Promise<void> {
     return this.enqueue(workspaceId, conversationId, async () => {
@@ -498,7 +579,10 @@ export class ConversationService {
         state.set('status', status);
         return true;
       });
-      if (changed) await this.recordStatus(workspaceId, conversationId, status, byName, at);
+      if (changed) {
+        await this.recordStatus(workspaceId, conversationId, status, byName, at);
+        this.emitEvent({ type: 'status', workspaceId, conversationId, status });
+      }
     });
   }
 
@@ -576,6 +660,7 @@ export class ConversationService {
       if (!summary) return;
       if ((status === 'open' || status === 'resolved') && status !== summary.status) {
         await this.recordStatus(workspaceId, conversationId, status, byName);
+        this.emitEvent({ type: 'status', workspaceId, conversationId, status });
       }
       if (entries.length > 0) await this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count));
       for (const entry of entries) {

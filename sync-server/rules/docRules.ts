@@ -11,7 +11,9 @@ import {
   NotificationPrefsSchema,
 } from '../../shared/schema/notifications.ts';
 import { canManage } from '../../shared/schema/roles.ts';
+import { ROUTING_ROOT, checkRoutingEntry } from '../../shared/schema/routing.ts';
 import { CannedResponseSchema, firstIssue, QuickReplySchema, SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
+import { INDEX_ROOTS } from '../../shared/schema/workspaceIndex.ts';
 import type { Principal } from '../auth/Principal.ts';
 
 /**
@@ -118,12 +120,21 @@ function mapEntry(
 
 // ---- workspace index ------------------------------------------------------------------------
 
-/** IDX1: the workspace index is written only by the server. */
+const PRESENCE_ROOTS = new Set<string>([INDEX_ROOTS.presence, INDEX_ROOTS.presenceLog]);
+const indexRefusal = (loc: Location) =>
+  PRESENCE_ROOTS.has(loc.root)
+    ? refuse('read-only', 'PRS1', `${loc.root}: presence is derived and written only by the server`)
+    : refuse('read-only', 'IDX1', 'the workspace index is written only by the server');
+
+/**
+ * IDX1: the workspace index is written only by the server. PRS1: so is presence (its
+ * `presence` and `presenceLog` roots), cited by its own rule.
+ */
 const indexRules: DocRules = {
   rule: 'IDX1',
-  mayWrite: () => refuse('read-only', 'IDX1', 'the workspace index is written only by the server'),
-  insert: () => refuse('read-only', 'IDX1', 'the workspace index is written only by the server'),
-  delete: () => refuse('read-only', 'IDX1', 'the workspace index is written only by the server'),
+  mayWrite: () => null,
+  insert: (loc) => indexRefusal(loc),
+  delete: (loc) => indexRefusal(loc),
 };
 
 // ---- workspace settings ---------------------------------------------------------------------
@@ -145,6 +156,14 @@ function libraryEntry(loc: Location, content: Content): Refusal | null {
   return null;
 }
 
+/** RTE6: a routing setting is one plain value that its key's schema accepts. */
+function routingEntry(loc: Location, content: Content): Refusal | null {
+  const shape = mapEntry(loc, content, 'RTE6', (key) => key.length <= 100, (v) => isPlainJson(v));
+  if (shape || content.kind !== 'any') return shape;
+  const problem = checkRoutingEntry(loc.key ?? '', content.values[0]);
+  return problem ? refuse('invalid-value', 'RTE6', `${ROUTING_ROOT}.${problem}`) : null;
+}
+
 /**
  * SET1: settings are written only by admins and leads, as plain values in `workspace`,
  * `quickReplies` and `cannedResponses`; SET2: library entries are valid (templates included);
@@ -158,12 +177,13 @@ const settingsRules: DocRules = {
     if (loc.root === SETTINGS_ROOTS.usage) return refuse('read-only', 'SET3', 'usage: counted only by the server');
     if (loc.root === SETTINGS_ROOTS.workspace && loc.key === NOTIFICATION_DEFAULTS_KEY) return notificationPrefs(loc, content, 'NTF3');
     if (loc.root === SETTINGS_ROOTS.workspace) return mapEntry(loc, content, 'SET1', () => true, (v) => isPlainJson(v));
+    if (loc.root === ROUTING_ROOT) return routingEntry(loc, content);
     if (Object.hasOwn(LIBRARY, loc.root)) return libraryEntry(loc, content);
     return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings root`);
   },
   delete(loc) {
     if (loc.root === SETTINGS_ROOTS.usage) return refuse('read-only', 'SET3', 'usage: counted only by the server');
-    const known = loc.root === SETTINGS_ROOTS.workspace || Object.hasOwn(LIBRARY, loc.root);
+    const known = loc.root === SETTINGS_ROOTS.workspace || loc.root === ROUTING_ROOT || Object.hasOwn(LIBRARY, loc.root);
     if (!known || loc.nested || loc.key === null) return refuse('unexpected-type', 'SET1', `${loc.root}: not a settings entry`);
     return null;
   },

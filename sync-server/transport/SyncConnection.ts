@@ -27,6 +27,8 @@ export interface ConnectionEnv {
   maxFrameBytes: number;
   /** Documents one multiplexed connection may have open at once. */
   maxDocsPerConnection: number;
+  /** An `activity` control message: input on the client `idleMs` ago (PRS5: server only). */
+  activity(principal: Principal, idleMs: number): void;
 }
 
 /** A frame that cannot be decoded (FRAME1): the connection is closed with 4400. */
@@ -257,6 +259,9 @@ export class SyncConnection {
         if (sub) this.unsubscribe(sub);
         return;
       }
+      case 'activity':
+        this.env.activity(this.principal, message.idleMs);
+        return;
     }
   }
 

@@ -71,7 +71,18 @@ export interface ServerAwareness {
 /** How often the server's own awareness states are sent again (clients drop states older than 30 s). */
 const SERVER_STATE_RENEW_MS = 15_000;
 
+
+/** Who is connected and active: told about every sync connection of an agent (presence, PRS4/PRS5). */
+export interface ConnectionObserver {
+  connected(principal: Principal, connectionId: string): void;
+  disconnected(principal: Principal, connectionId: string): void;
+  /** The client reported input `idleMs` ago (control message `activity`). */
+  activity(principal: Principal, idleMs: number): void;
+}
+
 export interface SyncService {
+  /** Adds an observer of connections and activity reports. */
+  observeConnections(observer: ConnectionObserver): () => void;
   /** The documents (DocHost for the rest of the server). */
   docs: DocRegistry;
   awareness: ServerAwareness;
@@ -153,6 +164,17 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     for (const room of rooms.values()) if (room.hasServerStates && room.size > 0) room.renewServerStates();
   }, SERVER_STATE_RENEW_MS);
   renewal.unref();
+
+  const observers = new Set<ConnectionObserver>();
+  const notify = (fn: (o: ConnectionObserver) => void) => {
+    for (const o of observers) {
+      try {
+        fn(o);
+      } catch (err) {
+        logger.error({ event: 'connection_observer_failed', reason: String(err) });
+      }
+    }
+  };
   let closing: Promise<void> | null = null;
 
   const env: ConnectionEnv = {
@@ -161,6 +183,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     metrics,
     maxFrameBytes: limits.maxFrameBytes,
     maxDocsPerConnection: limits.maxDocsPerConnection,
+    activity: (principal, idleMs) => notify((o) => o.activity(principal, idleMs)),
     joinRoom(docName: string, member: AwarenessMember): AwarenessRoom {
       const room = roomOf(docName);
       room.join(member);
@@ -209,6 +232,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     const conn = new SyncConnection(ws, principal, docName === null, env, socket);
     connections.add(conn);
     metrics.connections.inc();
+    notify((o) => o.connected(principal, conn.id));
     ws.on('message', (data: Buffer, isBinary: boolean) => conn.onMessage(data, isBinary));
     ws.on('pong', () => {
       conn.alive = true;
@@ -217,6 +241,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
       connections.delete(conn);
       metrics.connections.dec();
       conn.dispose();
+      notify((o) => o.disconnected(principal, conn.id));
       logger.debug({ event: 'conn_closed', conn: conn.id, code, docs: conn.docCount });
     });
     logger.debug({ event: 'conn_opened', conn: conn.id, agent: principal.agentId, doc: docName ?? undefined });
@@ -288,6 +313,10 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
   return {
     docs,
     awareness,
+    observeConnections(observer) {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
     handleUpgrade,
     connectionCount: () => connections.size,
     closeAgent(agentId) {
