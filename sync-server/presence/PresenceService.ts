@@ -264,6 +264,8 @@ export class PresenceService {
       else if (p.auto === 'idle') agent.lastInputAt = p.since - settings.idleAwayMs;
     }
     for (const m of this.opts.members(workspaceId)) if (m.active) ws.dirty.add(this.agentOf(ws, m.id).agentId);
+    // Every member has an entry before anyone asks (a member never seen is Offline from now on).
+    await this.flushOnce(workspaceId, ws);
     return ws;
   }
 

@@ -233,7 +233,7 @@ export class RoutingService {
       this.db.prepare('DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
       return;
     }
-    const awaySince = presence?.since ?? 0;
+    const awaySince = presence?.since ?? this.now();
     const dueAt = awaySince + settings.rerouteGraceMs;
     if (dueAt > this.now()) {
       if (!due) {
