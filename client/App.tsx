@@ -1,5 +1,6 @@
 import { createEffect, createSignal, Match, onMount, Switch } from 'solid-js';
 import { Notices } from './components/Notices.tsx';
+import { NotificationCenter } from './components/notifications/NotificationCenter.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
@@ -79,12 +80,14 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
             if (!session) return null;
             return (
               <WorkspaceGate session={session} onSignInRequired={() => props.session.expire()} onReady={(s) => (sync = s)}>
-                <Switch>
-                  <Match when={settingsSection()}>{(section) => <SettingsPage section={section()} />}</Match>
-                  <Match when={true}>
-                    <InboxPage selectedId={selectedId()} onSignOut={() => void signOut()} />
-                  </Match>
-                </Switch>
+                <NotificationCenter selectedId={selectedId}>
+                  <Switch>
+                    <Match when={settingsSection()}>{(section) => <SettingsPage section={section()} />}</Match>
+                    <Match when={true}>
+                      <InboxPage selectedId={selectedId()} onSignOut={() => void signOut()} />
+                    </Match>
+                  </Switch>
+                </NotificationCenter>
                 <WorkspaceNotices
                   updateAvailable={(props.updates?.needRefresh() ?? false) && !dismissedUpdate()}
                   onUpdate={() => props.updates?.update()}

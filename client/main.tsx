@@ -9,6 +9,7 @@ import './styles/inbox.css';
 import './styles/thread.css';
 import './styles/signin.css';
 import './styles/settings.css';
+import './styles/notifications.css';
 
 mark('boot');
 const root = document.getElementById('app');

@@ -14,6 +14,8 @@ import { fuzzyRank, type RankField } from '../lib/fuzzyRank.ts';
 import { CannedResponseDialog } from './CannedResponseDialog.tsx';
 import { BookmarkIcon, SendIcon } from './icons.tsx';
 import { optionId, QuickReplyMenu } from './QuickReplyMenu.tsx';
+import { type MentionCandidate, MentionMenu, mentionOptionId } from './MentionMenu.tsx';
+import { mentionQuery } from '../../shared/notifications/mentions.ts';
 import { TemplatePreview } from './TemplatePreview.tsx';
 
 export type ComposerMode = 'message' | 'note';
@@ -29,7 +31,15 @@ export interface ComposerProps {
    * Appends the message or note; true when it was appended (the draft is then cleared). `uses`:
    * the quick replies and canned responses inserted since the draft was last empty (counted).
    */
-  onSend: (mode: ComposerMode, text: string, uses: readonly LibraryUse[], html?: string) => boolean;
+  onSend: (
+    mode: ComposerMode,
+    text: string,
+    uses: readonly LibraryUse[],
+    html?: string,
+    mentions?: ReadonlyArray<{ agentId: string; name: string }>,
+  ) => boolean;
+  /** Teammates an internal note can @mention (the `@` menu); none: no menu. */
+  mentionable?: () => readonly MentionCandidate[];
   /** The agent started or stopped typing (and whether a reply or an internal note). */
   onTyping: (typing: boolean, composing?: 'reply' | 'note') => void;
   /** Other agents typing in this conversation. */
@@ -114,12 +124,46 @@ export function Composer(props: ComposerProps) {
     writeMeta({ rich: meta.rich || rich, uses });
   };
   const menuId = () => `quick-replies-${props.conversationId}`;
+  // ---- @mentions (internal notes) ----
+  const [mention, setMention] = createSignal<{ start: number; query: string; left: number; top: number } | null>(null);
+  const [mentionActive, setMentionActive] = createSignal(0);
+  /** Members picked from the `@` menu since the draft was last empty; kept if their @Name stays. */
+  let picked: Array<{ agentId: string; name: string }> = [];
+  const mentionMenuId = () => `mentions-${props.conversationId}`;
+  const mentionMatches = createMemo(() => {
+    const m = mention();
+    if (!m || !props.mentionable) return [];
+    const q = m.query.toLowerCase();
+    return props
+      .mentionable()
+      .filter((c) => !q || c.name.toLowerCase().includes(q) || c.email.toLowerCase().startsWith(q))
+      .slice(0, 8);
+  });
+  const updateMention = () => {
+    if (!textarea || !props.mentionable || mode() !== 'note') return setMention(null);
+    const caret = textarea.selectionStart;
+    const found = textarea.selectionEnd === caret ? mentionQuery(textarea.value, caret) : null;
+    if (!found) return setMention(null);
+    const previous = mention();
+    const at = caretPosition(textarea, found.start);
+    setMention({ ...found, left: Math.max(0, Math.min(at.left, textarea.clientWidth - 300)), top: at.top + textarea.offsetTop });
+    if (!previous || previous.query !== found.query) setMentionActive(0);
+  };
+  const pickMention = (member: MentionCandidate) => {
+    const m = mention();
+    setMention(null);
+    if (!picked.some((p) => p.agentId === member.id)) picked = [...picked, { agentId: member.id, name: member.name }];
+    insertText(`@${member.name} `, m?.start);
+  };
   const context = () => props.library?.context() ?? {};
 
   const refreshEmpty = () => {
     setEmpty(!textarea || textarea.value.trim().length === 0);
     setValue(textarea?.value ?? '');
-    if (!textarea?.value) writeMeta(null);
+    if (!textarea?.value) {
+      writeMeta(null);
+      picked = [];
+    }
   };
 
   const matches = createMemo(() => {
@@ -237,7 +281,9 @@ export function Composer(props: ComposerProps) {
     }
     // Email gets the rich formatting as an HTML alternative beside the plain text.
     const html = mode() === 'message' && meta.rich && props.channel === 'email' ? renderRichHtml(text, context()) : undefined;
-    if (!props.onSend(mode(), outgoing, mode() === 'message' ? meta.uses : [], html)) return;
+    if (!props.onSend(mode(), outgoing, mode() === 'message' ? meta.uses : [], html, mode() === 'note' ? picked : [])) return;
+    picked = [];
+    setMention(null);
     setError(null);
     setMenu(null);
     const draft = props.draft;
@@ -323,13 +369,20 @@ export function Composer(props: ComposerProps) {
           aria-label={`Reply to ${props.contactName}`}
           aria-describedby={showChannelLine() ? `${channelId()} ${hintId()}` : hintId()}
           aria-autocomplete={props.library ? 'list' : undefined}
-          aria-controls={menu() ? menuId() : undefined}
-          aria-activedescendant={menu() && matches().length > 0 ? optionId(menuId(), active()) : undefined}
+          aria-controls={menu() ? menuId() : mention() ? mentionMenuId() : undefined}
+          aria-activedescendant={
+            menu() && matches().length > 0
+              ? optionId(menuId(), active())
+              : mention() && mentionMatches().length > 0
+                ? mentionOptionId(mentionMenuId(), mentionActive())
+                : undefined
+          }
           placeholder={mode() === 'note' ? 'Write an internal note — only your team sees it' : `Reply to ${props.contactName}`}
           disabled={props.disabled}
           onInput={() => {
             refreshEmpty();
             updateMenu();
+            updateMention();
             setError(null);
             if (!empty()) {
               props.onTyping(true, mode() === 'note' ? 'note' : 'reply');
@@ -340,12 +393,41 @@ export function Composer(props: ComposerProps) {
           onBlur={() => {
             stopTyping();
             setMenu(null);
+            setMention(null);
           }}
-          onClick={updateMenu}
+          onClick={() => {
+            updateMenu();
+            updateMention();
+          }}
           onKeyUp={(event) => {
-            if (event.key === 'ArrowLeft' || event.key === 'ArrowRight' || event.key === 'Home' || event.key === 'End') updateMenu();
+            if (event.key === 'ArrowLeft' || event.key === 'ArrowRight' || event.key === 'Home' || event.key === 'End') {
+              updateMenu();
+              updateMention();
+            }
           }}
           onKeyDown={(event) => {
+            if (mention() && !menu()) {
+              const count = mentionMatches().length;
+              if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+                event.preventDefault();
+                if (count) setMentionActive((i) => (i + (event.key === 'ArrowDown' ? 1 : count - 1)) % count);
+                return;
+              }
+              if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && !event.isComposing) {
+                const member = mentionMatches()[mentionActive()];
+                if (member) {
+                  event.preventDefault();
+                  pickMention(member);
+                  return;
+                }
+              }
+              if (event.key === 'Escape') {
+                event.preventDefault();
+                event.stopPropagation();
+                setMention(null);
+                return;
+              }
+            }
             if (menu()) {
               const count = matches().length;
               if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -374,6 +456,19 @@ export function Composer(props: ComposerProps) {
             }
           }}
         />
+        <Show when={mention()}>
+          {(m) => (
+            <MentionMenu
+              id={mentionMenuId()}
+              items={mentionMatches()}
+              active={mentionActive()}
+              query={m().query}
+              position={{ left: m().left, top: m().top }}
+              onPick={pickMention}
+              onHover={setMentionActive}
+            />
+          )}
+        </Show>
         <Show when={menu()}>
           {(m) => (
             <QuickReplyMenu
@@ -416,7 +511,8 @@ export function Composer(props: ComposerProps) {
           </Show>
           <p id={hintId()} class="composer__hint">
             {mode() === 'note' ? 'Internal note: only agents see it. ' : ''}
-            Enter to send, Shift+Enter for a new line{props.library ? ', / for quick replies' : ''}.
+            Enter to send, Shift+Enter for a new line{props.library ? ', / for quick replies' : ''}
+            {mode() === 'note' && props.mentionable ? ', @ to mention a teammate' : ''}.
           </p>
           <button type="submit" class="button button--primary composer__send" disabled={props.disabled || empty() || !!refused()}>
             <SendIcon size={15} />

@@ -1,4 +1,5 @@
-import { Match, Show, Switch } from 'solid-js';
+import { For, Match, Show, Switch } from 'solid-js';
+import { splitMentions } from '../../shared/notifications/mentions.ts';
 import type { Channel } from '../../shared/channels/capabilities.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
@@ -49,7 +50,11 @@ export function MessageBubble(props: MessageBubbleProps) {
               <span class="bubble__author">{props.authorName}</span>
               {time()}
             </div>
-            <p class="bubble__text">{props.entry.text}</p>
+            <p class="bubble__text">
+              <For each={splitMentions(props.entry.text, props.entry.mentions)}>
+                {(part) => (part.kind === 'mention' ? <span class="mention-chip" data-agent-id={part.agentId}>{part.text}</span> : part.text)}
+              </For>
+            </p>
           </div>
         </li>
       </Match>

@@ -172,7 +172,13 @@ export function ConversationPane(props: { id: string }) {
           channel={channel()}
           draft={w.agent.draft(id)}
           disabled={!conv.loaded() || !w.agent.loaded()}
-          onSend={(mode, text, uses, html) => conv.send(mode, text, { uses, ...(html ? { html } : {}) }).ok}
+          onSend={(mode, text, uses, html, mentions) => conv.send(mode, text, { uses, ...(html ? { html } : {}), ...(mentions?.length ? { mentions } : {}) }).ok}
+          mentionable={() =>
+            Object.values(w.index.members)
+              .filter((m) => m.active && m.id !== me)
+              .map((m) => ({ id: m.id, name: m.name, email: m.email }))
+              .sort((a, b) => a.name.localeCompare(b.name))
+          }
           onTyping={(typing, composing) => presence.setTyping(typing, composing)}
           othersTyping={presence.peers().filter((p) => p.typing)}
           lastInboundAt={lastInboundAt()}

@@ -25,14 +25,25 @@ self.addEventListener('message', (event) => {
 // The first install takes control at once, so the very first load already works offline next time.
 clientsClaim();
 
+/** What a push carries (shared/schema/notifications.ts PushPayload; decrypted by the browser). */
 interface PushPayload {
   title?: string;
   body?: string;
   /** Path to open on click, e.g. /c/<conversationId>. */
   url?: string;
+  /** One notification per conversation: a burst replaces it (NTF8). */
   tag?: string;
+  kind?: string;
+  count?: number;
+  /** False for an update of a burst already shown: replace silently. */
+  renotify?: boolean;
 }
 
+/**
+ * A Web Push message. With a focused window of the app, it is handed to that window, which shows
+ * it in-app (or not at all, if it shows that conversation): no duplicate system notification
+ * (NTF7). Otherwise (no tab open, or all in the background) it becomes a system notification.
+ */
 self.addEventListener('push', (event) => {
   let payload: PushPayload = {};
   try {
@@ -40,14 +51,27 @@ self.addEventListener('push', (event) => {
   } catch {
     payload = { body: event.data?.text() ?? '' };
   }
-  const options: NotificationOptions = {
-    body: payload.body ?? '',
-    icon: '/icons/icon-192.png',
-    badge: '/icons/icon-192.png',
-    data: { url: typeof payload.url === 'string' && payload.url.startsWith('/') ? payload.url : '/' },
-  };
-  if (payload.tag) options.tag = payload.tag;
-  event.waitUntil(self.registration.showNotification(payload.title ?? 'Switchboard', options));
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const focused = windows.find((c) => c.focused && c.visibilityState === 'visible' && new URL(c.url).origin === self.location.origin);
+      if (focused) {
+        focused.postMessage({ type: 'push', payload });
+        return;
+      }
+      const options: NotificationOptions & { renotify?: boolean } = {
+        body: payload.body ?? '',
+        icon: '/icons/icon-192.png',
+        badge: '/icons/icon-192.png',
+        data: { url: typeof payload.url === 'string' && payload.url.startsWith('/') ? payload.url : '/' },
+      };
+      if (payload.tag) {
+        options.tag = payload.tag;
+        if (payload.renotify !== false) options.renotify = true;
+      }
+      await self.registration.showNotification(payload.title ?? 'Switchboard', options);
+    })(),
+  );
 });
 
 self.addEventListener('notificationclick', (event) => {

@@ -244,3 +244,14 @@ describe('start-of-shift summary', () => {
     expect(shiftSummary({ conversations: [conversations[0]!], read: { a: 4 } }, 'sam', prefs())?.text).toBe('1 new message in 1 conversation');
   });
 });
+
+describe('availability from presence', async () => {
+  const { availabilityFromPresence } = await import('./availability.ts');
+  it('NTF6: Offline by choice silences; Offline only because every device disconnected does not', () => {
+    expect(availabilityFromPresence(undefined)).toBe('online');
+    expect(availabilityFromPresence({ status: 'offline', chosen: 'offline', auto: null })).toBe('offline');
+    expect(availabilityFromPresence({ status: 'offline', chosen: 'online', auto: 'disconnected' })).toBe('online');
+    expect(availabilityFromPresence({ status: 'offline', chosen: 'away', auto: 'disconnected' })).toBe('away');
+    expect(availabilityFromPresence({ status: 'away', chosen: 'online', auto: 'idle' })).toBe('away');
+  });
+});

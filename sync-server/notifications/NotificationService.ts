@@ -1,4 +1,5 @@
 import { agentDoc, indexDoc, newId, settingsDoc } from '../../shared/ids.ts';
+import { availabilityFromPresence, PRESENCE_ROOT } from '../../shared/notifications/availability.ts';
 import { type Availability, coalesce, describe, recipientsOf, shouldPush } from '../../shared/notifications/decide.ts';
 import {
   effectivePrefs,
@@ -36,16 +37,7 @@ export type AvailabilitySource = (workspaceId: string, agentId: string) => Promi
  */
 export function presenceAvailability(docs: DocHost): AvailabilitySource {
   return (workspaceId, agentId) =>
-    docs.read(indexDoc(workspaceId), (doc) => availabilityFromPresence(doc.getMap('presence').get(agentId)));
-}
-
-/** Chosen Offline silences; Offline only because every device disconnected does not (Web Push). */
-export function availabilityFromPresence(value: unknown): Availability {
-  const p = value as { status?: unknown; chosen?: unknown; auto?: unknown } | undefined;
-  if (!p || typeof p !== 'object') return 'online';
-  if (p.chosen === 'offline') return 'offline';
-  if (p.status === 'offline' && p.auto === 'disconnected') return p.chosen === 'away' ? 'away' : 'online';
-  return p.status === 'away' || p.status === 'offline' ? p.status : 'online';
+    docs.read(indexDoc(workspaceId), (doc) => availabilityFromPresence(doc.getMap(PRESENCE_ROOT).get(agentId)));
 }
 
 export interface NotificationServiceOptions {

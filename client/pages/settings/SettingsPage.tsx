@@ -5,6 +5,7 @@ import { Link } from '../../router/Link.tsx';
 import { type SettingsSection, settingsPath } from '../../router/router.ts';
 import { useWorkspace } from '../../stores/createWorkspace.ts';
 import { LibrarySettings } from './LibrarySettings.tsx';
+import { NotificationSettings } from './NotificationSettings.tsx';
 import { TeamSettings } from './TeamSettings.tsx';
 
 /** The settings navigation, in order: one line per section (add a section here and in SETTINGS_SECTIONS). */
@@ -12,6 +13,7 @@ const SECTIONS: ReadonlyArray<{ section: SettingsSection; label: string; view: (
   { section: 'quick-replies', label: 'Quick replies', view: () => <LibrarySettings kind="quickReplies" /> },
   { section: 'canned-responses', label: 'Canned responses', view: () => <LibrarySettings kind="cannedResponses" /> },
   { section: 'team', label: 'Team members', view: () => <TeamSettings /> },
+  { section: 'notifications', label: 'Notifications', view: () => <NotificationSettings /> },
 ];
 
 /** The settings area: its navigation beside the chosen section. */
