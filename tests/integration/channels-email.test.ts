@@ -242,4 +242,27 @@ describe('email channel through real SMTP (listener on port 0, simulated relay)'
     expect(receipt.reason).toContain('Recipient address rejected');
     expect(h.sims.email.relayed).toHaveLength(0);
   });
+
+  it('a 4xx from the relay is retried by the outbox with the same Message-ID', async () => {
+    h = await start();
+    const { conv } = await customerWrites('Hello');
+    h.sims.email.failNextRcpt(451, '4.7.1 Greylisted, please try again later');
+    const { doc } = await h.app.openDoc(conversationDoc(WS, conv.id), h.token);
+    const entry: MessageEntry = { id: newId(), kind: 'message', author: { type: 'agent', id: h.agentId }, text: 'Hello again', createdAt: Date.now() };
+    doc.getArray<MessageEntry>('messages').insert(doc.getArray('messages').length, [entry]);
+    const mail = await h.sims.email.waitForRelayed(1);
+    expect(mail.messageId).toBe(`<c_${conv.id}.m_${entry.id}@acme-outdoor.example>`);
+    await waitUntil(async () => (await h.receipt(conv.id, entry.id))?.status === 'sent', 'sent after the retry');
+    expect(h.sims.email.relayed).toHaveLength(1);
+  });
+
+  it('MAIL3: our own mail coming back (X-Loop, or From our address) is accepted and dropped', async () => {
+    h = await start();
+    const looped = `From: Customer <ana@customer.example>\r\nTo: ${SUPPORT}\r\nSubject: Re: hi\r\nMessage-ID: <loop1@customer.example>\r\nX-Loop: switchboard ${SUPPORT}\r\n\r\nforwarded back\r\n`;
+    expect(await h.sims.email.sendRaw('ana@customer.example', [SUPPORT], looped)).toBe(250);
+    const fromUs = `From: Support <${SUPPORT}>\r\nTo: ${SUPPORT}\r\nSubject: hi\r\nMessage-ID: <loop2@acme-outdoor.example>\r\n\r\nto ourselves\r\n`;
+    expect(await h.sims.email.sendRaw(SUPPORT, [SUPPORT], fromUs)).toBe(250);
+    await h.app.server.conversations.idle();
+    expect(await emailConversations()).toEqual([]);
+  });
 });
