@@ -21,7 +21,14 @@ export function createUpdatePrompt(): UpdatePrompt {
   }
   return {
     needRefresh,
-    update: () => void updateSW?.(true),
+    update: () => {
+      if (!updateSW) return;
+      // Reload once the waiting worker has taken over. Not workbox-window's own reload: it reloads
+      // only when the page had a controller when it registered, so a tab open since the very first
+      // install (no controller then) would activate the new version and never reload.
+      navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+      void updateSW(false);
+    },
     dismiss: () => setNeedRefresh(false),
   };
 }
