@@ -593,7 +593,7 @@ export class ConversationService {
   importAgentEntry(
     workspaceId: string,
     conversationId: string,
-    entry: { agentId: string; kind: 'message' | 'note'; text: string; at: number; receipt?: DeliveryState },
+    entry: { agentId: string; kind: 'message' | 'note'; text: string; at: number; receipt?: DeliveryState; mentions?: MessageEntry['mentions'] },
   ): Promise<MessageEntry> {
     return this.enqueue(workspaceId, conversationId, async () => {
       const message: MessageEntry = {
@@ -602,6 +602,7 @@ export class ConversationService {
         author: { type: 'agent', id: entry.agentId },
         text: entry.text,
         createdAt: entry.at,
+        ...(entry.kind === 'note' && entry.mentions?.length ? { mentions: entry.mentions } : {}),
       };
       const count = await this.docs.change(conversationDoc(workspaceId, conversationId), ACTOR, (doc) => {
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);

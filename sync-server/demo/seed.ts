@@ -22,7 +22,7 @@ type AgentKey = (typeof DEMO_AGENTS)[number]['key'];
 
 type Line =
   | { from: 'contact'; text: string; min: number }
-  | { from: AgentKey; text: string; min: number; note?: true; receipt?: DeliveryState };
+  | { from: AgentKey; text: string; min: number; note?: true; receipt?: DeliveryState; mention?: AgentKey };
 
 interface DemoConversation {
   contact: string;
@@ -67,7 +67,7 @@ const CONVERSATIONS: DemoConversation[] = [
     lines: [
       { from: 'contact', text: 'My stove arrived with a cracked burner ring.', min: 0 },
       { from: 'contact', text: 'Photo is in the email I sent this morning.', min: 1 },
-      { from: 'dana', text: 'Offer a replacement, no return needed for broken stoves under $80.', min: 9, note: true },
+      { from: 'dana', text: '@Sam Patel offer a replacement, no return needed for broken stoves under $80.', min: 9, note: true, mention: 'sam' },
       { from: 'sam', text: 'Thanks Carlos, a replacement is on its way today; no need to send the broken one back.', min: 14, receipt: 'sent' },
     ],
   },
@@ -204,6 +204,8 @@ export async function seedDemo(deps: {
           text: line.text,
           at: at(line.min),
           ...(line.receipt ? { receipt: line.receipt } : {}),
+          // "@Sam Patel …" at the start of a note: a mention chip, as the @ picker stores it.
+          ...(line.mention ? { mentions: [{ agentId: ids[line.mention], start: 0, end: `@${DEMO_AGENTS.find((a) => a.key === line.mention)?.name ?? ''}`.length }] } : {}),
         });
       }
     }

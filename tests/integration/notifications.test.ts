@@ -5,6 +5,7 @@ import type { PushDevice } from '../../shared/protocol/push.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { NOTIFICATION_FEED_ROOT, type NotificationItem, type PushPayload } from '../../shared/schema/notifications.ts';
 import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
+import { presenceAvailability } from '../../sync-server/notifications/NotificationService.ts';
 import { sendPush } from '../../sync-server/notifications/PushSender.ts';
 import { type TestApp, startApp } from '../helpers/startApp.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
@@ -19,7 +20,12 @@ describe('notifications through the real server: feed, Web Push to the local pus
 
   beforeEach(async () => {
     availability.clear();
-    app = await startApp({ push: { simulator: true }, pushUpdateMs: 50, availability: (_ws, id) => availability.get(id) ?? 'online' });
+    // A test may force an availability; otherwise the real one: the presence entries of the index.
+    app = await startApp({
+      push: { simulator: true },
+      pushUpdateMs: 50,
+      availability: (ws, id) => availability.get(id) ?? presenceAvailability(app.server.docs)(ws, id),
+    });
     const { directory } = app.server;
     directory.createWorkspace(WS, 'Acme Support');
     for (const [email, name, role] of [
@@ -115,6 +121,17 @@ describe('notifications through the real server: feed, Web Push to the local pus
     await contactSays(c, 'Anyone there?');
     expect(await feedOf(ids.sam)).toEqual({});
     expect(app.server.push.simulator?.receivedFor(device.subscription.id)).toEqual([]);
+  });
+
+  it('NTF6: reads availability from presence: Offline by choice silences, merely disconnected devices do not', async () => {
+    const setPresence = (value: unknown) => app.server.docs.change(indexDoc(WS), 'test', (doc) => doc.getMap('presence').set(ids.sam, value));
+    await setPresence({ agentId: ids.sam, status: 'offline', chosen: 'offline', auto: null, since: 1, chosenBy: null, chosenAt: 1 });
+    const c = await conversation(ids.sam);
+    await contactSays(c, 'Anyone?');
+    expect(await feedOf(ids.sam)).toEqual({});
+    await setPresence({ agentId: ids.sam, status: 'offline', chosen: 'online', auto: 'disconnected', since: 2, chosenBy: null, chosenAt: 1 });
+    await contactSays(c, 'Hello?');
+    expect((await feedOf(ids.sam))[c]).toMatchObject({ count: 1, body: 'Hello?' });
   });
 
   it('NTF2: unassigned conversations notify only agents who opted in, read from their synced preferences', async () => {
