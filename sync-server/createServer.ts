@@ -6,12 +6,13 @@ import { Directory } from './auth/Directory.ts';
 import { type Channels, createChannels } from './channels/createChannels.ts';
 import { type ChannelConfigInput, parseChannelConfig } from './channels/channelConfig.ts';
 import type { Router } from './http/Router.ts';
-import { type RunningSimulators, simulatorChannelConfig, startSimulators } from './simulators/startSimulators.ts';
+import { type RunningSimulators, SIM_DEFAULTS, simulatorChannelConfig, startSimulators } from './simulators/startSimulators.ts';
 import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
 import { ConversationService } from './conversations/ConversationService.ts';
 import { TypingRelay } from './conversations/TypingRelay.ts';
 import { ContactReadRelay } from './conversations/ContactReadRelay.ts';
 import { DEMO_AGENTS, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from './demo/seed.ts';
+import { seedDemoContacts } from './demo/seedContacts.ts';
 import type { DocHost } from './docs/DocHost.ts';
 import { LocalFanout } from './fanout/LocalFanout.ts';
 import { UsageCounter } from './library/UsageCounter.ts';
@@ -233,6 +234,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   if (options.demo) {
     const { seeded } = await seedDemo({ directory, conversations, webchat, logger, docs });
     await conversations.idle();
+    if (seeded) await seedDemoContacts({ contacts, directory, docs });
     demo = {
       seeded,
       workspaceId: DEMO_WORKSPACE.id,
@@ -400,7 +402,10 @@ async function seedDemoChannels(sims: RunningSimulators, logger: Logger): Promis
   sims.whatsapp.addCustomer('16505551234', 'Ana Pérez');
   sims.whatsapp.addCustomer('447700900123', 'Oliver Grant', { readReceipts: false });
   sims.twilio.addCustomer('+14155550100');
+  sims.whatsapp.addCustomer('34612345678', 'Lucía Gómez');
   const results = await Promise.all([
+    // To the second number: the "Sales" inbox.
+    sims.whatsapp.customerSends('34612345678', 'Hola! Do you offer a team discount for 12 Summit tents?', undefined, SIM_DEFAULTS.whatsapp.salesPhoneNumberId),
     sims.whatsapp.customerSends('16505551234', 'Hi, my order #10511 has not arrived yet. Can you check?'),
     sims.whatsapp.customerSends('447700900123', 'Do you ship the Summit tent to the UK?'),
     sims.twilio.customerSends('+14155550100', 'Hi, is the Trailhead 40L back in stock?'),

@@ -31,6 +31,7 @@ export function ConversationRow(props: ConversationRowProps) {
       props.summary.contactName,
       props.unread > 0 ? `${props.unread} unread` : null,
       channel(),
+      props.summary.inbox ? `${props.summary.inbox.name} inbox` : null,
       props.summary.status === 'resolved' ? 'resolved' : 'open',
       props.assigneeName ? `assigned to ${props.assigneeName}` : 'unassigned',
       props.hasDraft ? 'draft' : null,
@@ -80,6 +81,7 @@ export function ConversationRow(props: ConversationRowProps) {
           <ChannelIcon channel={props.summary.channel} size={13} />
           {channel()}
         </span>
+        <Show when={props.summary.inbox}>{(inbox) => <span class="inbox-tag">{inbox().name}</span>}</Show>
         <span class="row__assignee">{props.assigneeName ?? 'Unassigned'}</span>
         <Show when={props.summary.status === 'resolved'}>
           <span class="status-pill status-pill--resolved">Resolved</span>

@@ -10,6 +10,8 @@ export interface ThreadHeaderProps {
   contactName: string;
   contactDetail: string | null;
   channel: Channel | undefined;
+  /** The business number / inbox it came in on, when the channel has several ("Sales"). */
+  inboxName?: string | null;
   status: ConversationStatus;
   assigneeName: string | null;
   peers: Peer[];
@@ -45,6 +47,12 @@ export function ThreadHeader(props: ThreadHeaderProps) {
                 {channel()}
               </span>
             )}
+          </Show>
+          <Show when={props.inboxName}>
+            <span class="inbox-tag" title="The number this conversation came in on; replies go out from it">
+              {props.inboxName}
+              <span class="visually-hidden"> inbox</span>
+            </span>
           </Show>
           <Show when={props.contactDetail}>
             <span class="thread-header__detail">{props.contactDetail}</span>

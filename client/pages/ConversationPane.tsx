@@ -111,6 +111,7 @@ export function ConversationPane(props: { id: string }) {
         contactName={contactName()}
         contactDetail={contactDetail()}
         channel={channel()}
+        inboxName={conv.meta.inbox?.name ?? summary()?.inbox?.name ?? null}
         status={status()}
         assigneeName={w.memberName(assigneeId())}
         peers={presence.peers()}

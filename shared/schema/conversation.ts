@@ -33,11 +33,23 @@ export const ContactSchema = z.object({
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
+/**
+ * The business number (or address) a conversation came in on: one workspace may have several
+ * per channel ("Sales", "Support"). Replies go out from it. `id` is the provider's key
+ * (WhatsApp phone_number_id, the Twilio number), `name` what agents see.
+ */
+export interface InboxRef {
+  id: string;
+  name: string;
+}
+
 /** Keys of `meta` (server-written). */
 export interface ConversationMeta {
   id: string;
   channel: (typeof CHANNELS)[number];
   contact: Contact;
+  /** Absent for channels with one inbox per workspace (webchat) and older conversations. */
+  inbox?: InboxRef;
   createdAt: number;
   assigneeId: string | null;
 }

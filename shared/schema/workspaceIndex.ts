@@ -1,6 +1,6 @@
 import type { Channel } from '../channels/capabilities.ts';
 import type { Role } from './roles.ts';
-import type { ConversationStatus } from './conversation.ts';
+import type { ConversationStatus, InboxRef } from './conversation.ts';
 
 /**
  * Root types of the workspace index document (`<ws>/index`), written only by the server.
@@ -26,6 +26,8 @@ export interface ConversationSummary {
   channel: Channel;
   contactId: string;
   contactName: string;
+  /** The number / inbox it came in on, when the channel has several (meta.inbox). */
+  inbox?: InboxRef;
   status: ConversationStatus;
   assigneeId: string | null;
   createdAt: number;

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Channel } from '../../shared/channels/capabilities.ts';
 import { newId } from '../../shared/ids.ts';
+import type { InboxRef } from '../../shared/schema/conversation.ts';
 import type { DeliveryState } from '../../shared/schema/delivery.ts';
 import type { ConversationService } from '../conversations/ConversationService.ts';
 import type { Logger } from '../ops/log.ts';
@@ -16,15 +17,18 @@ import type { Logger } from '../ops/log.ts';
  * Shared by the channel modules; none of them knows another.
  */
 const SCHEMA = `
+-- inbox: the business number the customer wrote to ('' for a channel's only/legacy inbox); one
+-- conversation per customer address and inbox, so replies leave from the number written to.
 CREATE TABLE IF NOT EXISTS channel_contacts (
   workspace_id     TEXT NOT NULL,
   channel          TEXT NOT NULL,
+  inbox            TEXT NOT NULL DEFAULT '',
   address          TEXT NOT NULL,
   contact_id       TEXT NOT NULL,
   conversation_id  TEXT NOT NULL,
   name             TEXT NOT NULL,
   last_inbound_at  INTEGER,
-  PRIMARY KEY (workspace_id, channel, address)
+  PRIMARY KEY (workspace_id, channel, inbox, address)
 );
 -- state: sending (handed to the provider, no answer yet) | accepted | retry | failed
 CREATE TABLE IF NOT EXISTS channel_outbound (
@@ -95,23 +99,43 @@ export class ChannelLedger {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    migrateChannelContacts(db);
     db.exec(SCHEMA);
   }
 
-  contact(workspaceId: string, channel: Channel, address: string): ChannelContact | null {
+  /**
+   * The customer's conversation with one inbox. `inbox` '' is a channel's only inbox; with
+   * `legacy`, a row from before inboxes existed ('' inbox) also matches (the first configured number).
+   */
+  contact(workspaceId: string, channel: Channel, address: string, inbox = '', legacy = false): ChannelContact | null {
     const row = this.db
-      .prepare('SELECT contact_id, conversation_id, name, last_inbound_at FROM channel_contacts WHERE workspace_id = ? AND channel = ? AND address = ?')
-      .get(workspaceId, channel, address) as
+      .prepare(
+        `SELECT contact_id, conversation_id, name, last_inbound_at FROM channel_contacts
+         WHERE workspace_id = ? AND channel = ? AND address = ? AND (inbox = ? OR (? AND inbox = '')) ORDER BY inbox DESC LIMIT 1`,
+      )
+      .get(workspaceId, channel, address, inbox, legacy ? 1 : 0) as
       | { contact_id: string; conversation_id: string; name: string; last_inbound_at: number | null }
       | undefined;
     return row ? { contactId: row.contact_id, conversationId: row.conversation_id, name: row.name, lastInboundAt: row.last_inbound_at } : null;
   }
 
   /** The contact's conversation on this channel, created with its first message (once, also when two webhooks race). */
-  conversationFor(input: { workspaceId: string; channel: Channel; address: string; name: string; phone?: string; email?: string }): Promise<ChannelContact> {
-    const found = this.contact(input.workspaceId, input.channel, input.address);
+  conversationFor(input: {
+    workspaceId: string;
+    channel: Channel;
+    address: string;
+    name: string;
+    phone?: string;
+    email?: string;
+    /** The business number written to, when the workspace has several for the channel. */
+    inbox?: InboxRef;
+    /** This inbox is the channel's first configured one: conversations from before inboxes belong to it. */
+    legacyInbox?: boolean;
+  }): Promise<ChannelContact> {
+    const inbox = input.inbox?.id ?? '';
+    const found = this.contact(input.workspaceId, input.channel, input.address, inbox, input.legacyInbox);
     if (found) return Promise.resolve(found);
-    const key = `${input.workspaceId}\u0000${input.channel}\u0000${input.address}`;
+    const key = `${input.workspaceId}\u0000${input.channel}\u0000${inbox}\u0000${input.address}`;
     let creating = this.creating.get(key);
     if (!creating) {
       creating = (async () => {
@@ -119,6 +143,7 @@ export class ChannelLedger {
         const meta = await this.conversations.createConversation({
           workspaceId: input.workspaceId,
           channel: input.channel,
+          ...(input.inbox ? { inbox: input.inbox } : {}),
           contact: {
             id: newId(),
             name: input.name.slice(0, 200),
@@ -127,8 +152,8 @@ export class ChannelLedger {
           },
         });
         this.db
-          .prepare('INSERT INTO channel_contacts (workspace_id, channel, address, contact_id, conversation_id, name, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?, NULL)')
-          .run(input.workspaceId, input.channel, input.address, meta.contact.id, meta.id, input.name);
+          .prepare('INSERT INTO channel_contacts (workspace_id, channel, inbox, address, contact_id, conversation_id, name, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)')
+          .run(input.workspaceId, input.channel, inbox, input.address, meta.contact.id, meta.id, input.name);
         return { contactId: meta.contact.id, conversationId: meta.id, name: input.name, lastInboundAt: null };
       })().finally(() => this.creating.delete(key));
       this.creating.set(key, creating);
@@ -136,7 +161,14 @@ export class ChannelLedger {
     return creating;
   }
 
-  noteInbound(workspaceId: string, channel: Channel, address: string, at: number): void {
+  /** The customer wrote in this conversation (WhatsApp's 24-hour window counts from it). */
+  noteInbound(workspaceId: string, channel: Channel, address: string, at: number, conversationId?: string): void {
+    if (conversationId) {
+      this.db
+        .prepare('UPDATE channel_contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?) WHERE workspace_id = ? AND channel = ? AND conversation_id = ?')
+        .run(at, workspaceId, channel, conversationId);
+      return;
+    }
     this.db
       .prepare('UPDATE channel_contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?) WHERE workspace_id = ? AND channel = ? AND address = ?')
       .run(at, workspaceId, channel, address);
@@ -264,4 +296,17 @@ export class ChannelLedger {
         .all(messageId) as Array<{ provider_status: string; status: DeliveryState; code: string | null }>
     ).map((r) => ({ providerStatus: r.provider_status, status: r.status, code: r.code }));
   }
+}
+
+/** Data directories from before inboxes: channel_contacts gains its `inbox` column (in its key). */
+function migrateChannelContacts(db: Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('channel_contacts')").all() as Array<{ name: string }>;
+  if (columns.length === 0 || columns.some((c) => c.name === 'inbox')) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE channel_contacts RENAME TO channel_contacts_before_inboxes');
+    db.exec(SCHEMA);
+    db.exec(`INSERT INTO channel_contacts (workspace_id, channel, inbox, address, contact_id, conversation_id, name, last_inbound_at)
+             SELECT workspace_id, channel, '', address, contact_id, conversation_id, name, last_inbound_at FROM channel_contacts_before_inboxes`);
+    db.exec('DROP TABLE channel_contacts_before_inboxes');
+  })();
 }

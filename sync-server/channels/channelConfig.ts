@@ -11,6 +11,8 @@ export const WhatsAppAccountSchema = z.object({
   /** metadata.phone_number_id of the webhooks, and the sender in the send URL. */
   phoneNumberId: z.string().regex(/^\d{1,32}$/),
   displayPhoneNumber: z.string().max(40).optional(),
+  /** What agents see for this number's conversations ("Sales", "Support"); default the number. */
+  displayName: z.string().trim().min(1).max(40).optional(),
   /** Keys X-Hub-Signature-256. */
   appSecret: z.string().min(1),
   /** Bearer token of the Graph API. */
@@ -34,6 +36,8 @@ export const TwilioAccountSchema = z.object({
   authToken: z.string().min(1),
   /** E.164 sender number (the `To` of inbound messages). */
   fromNumber: z.string().regex(/^\+\d{6,15}$/),
+  /** What agents see for this number's conversations ("Sales", "Support"); default the number. */
+  displayName: z.string().trim().min(1).max(40).optional(),
   messagingServiceSid: z.string().regex(/^MG[0-9a-zA-Z]{32}$/).optional(),
   apiBaseUrl: z.string().url().default('https://api.twilio.com'),
   idempotencyKeys: z.boolean().default(false),
@@ -94,13 +98,27 @@ export const ChannelConfigSchema = z.object({
    * it called, and our StatusCallback is built from it. Default: the server's own URL.
    */
   publicBaseUrl: z.string().url().optional(),
-  whatsapp: z.array(WhatsAppAccountSchema).default([]),
-  twilio: z.array(TwilioAccountSchema).default([]),
+  /** Several numbers per workspace are several entries; each number appears once. */
+  whatsapp: z
+    .array(WhatsAppAccountSchema)
+    .default([])
+    .refine((a) => new Set(a.map((x) => x.phoneNumberId)).size === a.length, 'a phoneNumberId is configured twice'),
+  twilio: z
+    .array(TwilioAccountSchema)
+    .default([])
+    .refine((a) => new Set(a.map((x) => x.fromNumber)).size === a.length, 'a fromNumber is configured twice'),
   email: z.array(EmailAccountSchema).default([]),
   /** Inbound mail; started only when `email` names an account. */
   smtpListener: SmtpListenerSchema.default({ host: '0.0.0.0', port: 2525, maxBytes: 10 * 1024 * 1024 }),
 });
 export type ChannelConfig = z.infer<typeof ChannelConfigSchema>;
+
+/** The inbox (number) an account is, as conversations show it. */
+export const whatsappInbox = (a: WhatsAppAccount) => ({
+  id: a.phoneNumberId,
+  name: a.displayName ?? (a.displayPhoneNumber ? `+${a.displayPhoneNumber.replace(/^\+/, '')}` : a.phoneNumberId),
+});
+export const twilioInbox = (a: TwilioAccount) => ({ id: a.fromNumber, name: a.displayName ?? a.fromNumber });
 export type ChannelConfigInput = z.input<typeof ChannelConfigSchema>;
 
 export const EMPTY_CHANNEL_CONFIG: ChannelConfig = ChannelConfigSchema.parse({});

@@ -1,5 +1,5 @@
 import type { Channel } from '../../shared/channels/capabilities.ts';
-import type { Contact } from '../../shared/schema/conversation.ts';
+import type { Contact, InboxRef } from '../../shared/schema/conversation.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 
 /** Where an outgoing message goes: the conversation and its contact on that channel. */
@@ -8,6 +8,8 @@ export interface DeliveryTarget {
   conversationId: string;
   channel: Channel;
   contact: Contact;
+  /** The business number the conversation came in on: replies go out from it. */
+  inbox?: InboxRef;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type * as Y from 'yjs';
 import type { Channel } from '../../shared/channels/capabilities.ts';
 import { conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
-import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
+import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatus, type InboxRef } from '../../shared/schema/conversation.ts';
 import { type DeliveryState, type Receipt, canAdvance } from '../../shared/schema/delivery.ts';
 import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
 import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
@@ -120,8 +120,12 @@ export function readMeta(doc: Y.Doc): ConversationMeta | null {
     contact: contact as Contact,
     createdAt: Number(meta.get('createdAt') ?? 0),
     assigneeId: (meta.get('assigneeId') as string | null | undefined) ?? null,
+    ...(isInbox(meta.get('inbox')) ? { inbox: meta.get('inbox') as InboxRef } : {}),
   };
 }
+
+const isInbox = (v: unknown): v is InboxRef =>
+  typeof v === 'object' && v !== null && typeof (v as InboxRef).id === 'string' && typeof (v as InboxRef).name === 'string';
 
 /** Finds an entry by id, searching from the end (what is looked up is nearly always recent). */
 export function findEntry(doc: Y.Doc, id: string): MessageEntry | null {
@@ -265,6 +269,8 @@ export class ConversationService {
     workspaceId: string;
     channel: Channel;
     contact: Contact;
+    /** The business number it came in on (channels with several per workspace). */
+    inbox?: InboxRef;
     assigneeId?: string | null;
     createdAt?: number;
     id?: string;
@@ -276,6 +282,7 @@ export class ConversationService {
       contact,
       createdAt: input.createdAt ?? this.now(),
       assigneeId: input.assigneeId ?? null,
+      ...(input.inbox ? { inbox: { id: input.inbox.id, name: input.inbox.name } } : {}),
     };
     return this.enqueue(input.workspaceId, meta.id, async () => {
       await this.docs.change(conversationDoc(input.workspaceId, meta.id), ACTOR, (doc) => {
@@ -285,6 +292,7 @@ export class ConversationService {
         map.set('contact', meta.contact);
         map.set('createdAt', meta.createdAt);
         map.set('assigneeId', meta.assigneeId);
+        if (meta.inbox) map.set('inbox', meta.inbox);
         doc.getMap(CONV_ROOTS.state).set('status', 'open');
       });
       const summary: ConversationSummary = {
@@ -292,6 +300,7 @@ export class ConversationService {
         channel: meta.channel,
         contactId: meta.contact.id,
         contactName: meta.contact.name,
+        ...(meta.inbox ? { inbox: meta.inbox } : {}),
         status: 'open',
         assigneeId: meta.assigneeId,
         createdAt: meta.createdAt,
@@ -803,6 +812,7 @@ export class ConversationService {
         conversationId: row.conversation_id,
         channel: found.meta.channel,
         contact: found.meta.contact,
+        ...(found.meta.inbox ? { inbox: found.meta.inbox } : {}),
       };
       const started = this.now();
       let outcome: DeliveryOutcome;

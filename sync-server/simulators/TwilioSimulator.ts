@@ -19,6 +19,8 @@ export interface TwilioSimulatorOptions {
   authToken: string;
   /** Our number (customers write to it). */
   number: string;
+  /** More numbers of the same account (several inboxes: "Sales", "Support"). */
+  extraNumbers?: string[];
   statusMode?: 'auto' | 'manual';
   stepMs?: number;
   chaos?: boolean;
@@ -35,6 +37,8 @@ export interface SmsCustomer {
 
 export interface SmsSentMessage {
   sid: string;
+  /** Our number it was sent from. */
+  from: string;
   to: string;
   body: string;
   statusCallback: string | null;
@@ -55,7 +59,7 @@ export class TwilioSimulator {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: TwilioSimulatorOptions) {
-    this.options = { statusMode: 'auto', stepMs: 400, now: Date.now, ...options, chaos: options.chaos ?? false };
+    this.options = { statusMode: 'auto', stepMs: 400, now: Date.now, extraNumbers: [], ...options, chaos: options.chaos ?? false };
     this.sender = createWebhookSender(options.fetch ? { fetch: options.fetch } : {});
   }
 
@@ -83,8 +87,13 @@ export class TwilioSimulator {
     });
   }
 
-  /** The customer texts our number; resolves with Switchboard's final HTTP status. */
-  customerSends(from: string, body: string, messageSid = sid('SM')): Promise<number | null> {
+  /** Every number of the account, the primary first. */
+  numbers(): string[] {
+    return [this.options.number, ...this.options.extraNumbers];
+  }
+
+  /** The customer texts our number (or `to`, another of ours); resolves with Switchboard's final HTTP status. */
+  customerSends(from: string, body: string, messageSid = sid('SM'), to = this.options.number): Promise<number | null> {
     if (!this.customers.has(from)) this.addCustomer(from);
     this.line(from, { direction: 'in', text: body, at: this.options.now(), sid: messageSid });
     return this.postForm(this.options.inboundUrl, {
@@ -94,7 +103,7 @@ export class TwilioSimulator {
       SmsSid: messageSid,
       SmsStatus: 'received',
       Body: body,
-      To: this.options.number,
+      To: to,
       NumSegments: '1',
       MessageSid: messageSid,
       AccountSid: this.options.accountSid,
@@ -107,6 +116,7 @@ export class TwilioSimulator {
   emitStatus(messageSid: string, status: string, errorCode?: number): Promise<number | null> {
     const msg = this.sent.find((m) => m.sid === messageSid);
     if (!msg?.statusCallback) return Promise.resolve(null);
+    const ours = msg.from;
     msg.status = status;
     const line = this.threads.get(msg.to)?.find((l) => l.sid === messageSid);
     if (line) line.status = status;
@@ -114,7 +124,7 @@ export class TwilioSimulator {
       AccountSid: this.options.accountSid,
       ApiVersion: '2010-04-01',
       ...(errorCode ? { ErrorCode: String(errorCode) } : {}),
-      From: this.options.number,
+      From: ours,
       MessageSid: messageSid,
       MessageStatus: status,
       SmsSid: messageSid,
@@ -139,12 +149,15 @@ export class TwilioSimulator {
     if (!body) return twilioError(res, 400, 21602, 'Message body is required.');
     if (body.length > 1600) return twilioError(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (this.customers.get(to)?.optedOut) return twilioError(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
+    const fromNumber = form.get('From') ?? (form.get('MessagingServiceSid') ? this.options.number : '');
+    if (!this.numbers().includes(fromNumber))
+      return twilioError(res, 400, 21606, `The From phone number ${fromNumber} is not a valid, SMS-capable inbound phone number or short code for your account.`);
     const key = req.headers['idempotency-key'];
     const known = typeof key === 'string' ? this.byIdempotencyKey.get(key) : undefined;
     if (known) return respondCreated(res, this.resource(known)), true;
     const fault = this.faults.shift();
     if (fault && fault !== 'drop-answer') return twilioError(res, fault.http, fault.code, fault.message);
-    const msg: SmsSentMessage = { sid: sid('SM'), to, body, statusCallback: form.get('StatusCallback'), at: this.options.now(), status: 'queued' };
+    const msg: SmsSentMessage = { sid: sid('SM'), from: fromNumber, to, body, statusCallback: form.get('StatusCallback'), at: this.options.now(), status: 'queued' };
     this.sent.push(msg);
     if (typeof key === 'string') this.byIdempotencyKey.set(key, msg);
     this.line(to, { direction: 'out', text: body, at: msg.at, sid: msg.sid, status: 'queued' });
@@ -186,7 +199,7 @@ export class TwilioSimulator {
       sid: msg.sid,
       account_sid: this.options.accountSid,
       messaging_service_sid: null,
-      from: this.options.number,
+      from: msg.from,
       to: msg.to,
       body: msg.body,
       status: 'queued',

@@ -19,6 +19,8 @@ export interface WhatsAppSimulatorOptions {
   verifyToken: string;
   phoneNumberId: string;
   displayPhoneNumber?: string;
+  /** More business numbers on the same account (several inboxes: "Sales", "Support"). */
+  extraNumbers?: Array<{ phoneNumberId: string; displayPhoneNumber: string }>;
   wabaId?: string;
   /** 'auto': statuses follow each send by themselves; 'manual': the test emits them. */
   statusMode?: 'auto' | 'manual';
@@ -42,6 +44,8 @@ export interface SimCustomer {
 
 export interface SimSentMessage {
   wamid: string;
+  /** The business number it was sent from (phone_number_id). */
+  from: string;
   to: string;
   text: string;
   opaque: string | null;
@@ -84,6 +88,7 @@ export class WhatsAppSimulator {
   constructor(options: WhatsAppSimulatorOptions) {
     this.options = {
       displayPhoneNumber: '15550783881',
+      extraNumbers: [],
       wabaId: '102290129340398',
       statusMode: 'auto',
       stepMs: 400,
@@ -92,6 +97,11 @@ export class WhatsAppSimulator {
       chaos: options.chaos ?? false,
     };
     this.sender = createWebhookSender(options.fetch ? { fetch: options.fetch } : {});
+  }
+
+  /** Every business number of the account, the primary first. */
+  numbers(): Array<{ phoneNumberId: string; displayPhoneNumber: string }> {
+    return [{ phoneNumberId: this.options.phoneNumberId, displayPhoneNumber: this.options.displayPhoneNumber }, ...this.options.extraNumbers];
   }
 
   get webhookAttempts() {
@@ -123,8 +133,11 @@ export class WhatsAppSimulator {
 
   // ---- customer side (webhooks to Switchboard) ---------------------------------------------
 
-  /** The customer writes: a signed notification; resolves with Switchboard's final HTTP status. */
-  customerSends(waId: string, message: string | Record<string, unknown>, wamid = newWamid()): Promise<number | null> {
+  /**
+   * The customer writes (to the primary number, or to `toPhoneNumberId`): a signed notification;
+   * resolves with Switchboard's final HTTP status.
+   */
+  customerSends(waId: string, message: string | Record<string, unknown>, wamid = newWamid(), toPhoneNumberId = this.options.phoneNumberId): Promise<number | null> {
     const c = this.customers.get(waId) ?? this.addCustomer(waId, `+${waId}`);
     const at = this.options.now();
     c.lastInboundAt = at;
@@ -133,16 +146,18 @@ export class WhatsAppSimulator {
     return this.notify({
       contacts: [{ profile: { name: c.name }, wa_id: waId }],
       messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(at / 1000)), ...content }],
-    });
+    }, toPhoneNumberId);
   }
 
   /** Sends status notifications as given (any order, duplicates allowed). */
   emitStatuses(statuses: Array<{ wamid: string; status: 'sent' | 'delivered' | 'read' | 'failed'; code?: number }>): Promise<number | null> {
-    return this.notify({ statuses: statuses.map((s) => this.statusObject(s.wamid, s.status, s.code)) });
+    const from = this.sent.find((m) => m.wamid === statuses[0]?.wamid)?.from;
+    return this.notify({ statuses: statuses.map((s) => this.statusObject(s.wamid, s.status, s.code)) }, from);
   }
 
   /** A notification body exactly as Meta sends it (compact JSON), signed over those bytes. */
-  notificationBody(value: Record<string, unknown>): string {
+  notificationBody(value: Record<string, unknown>, phoneNumberId = this.options.phoneNumberId): string {
+    const number = this.numbers().find((n) => n.phoneNumberId === phoneNumberId) ?? { phoneNumberId, displayPhoneNumber: '' };
     return JSON.stringify({
       object: 'whatsapp_business_account',
       entry: [
@@ -153,7 +168,7 @@ export class WhatsAppSimulator {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: this.options.displayPhoneNumber, phone_number_id: this.options.phoneNumberId },
+                metadata: { display_phone_number: number.displayPhoneNumber, phone_number_id: number.phoneNumberId },
                 ...value,
               },
             },
@@ -163,8 +178,8 @@ export class WhatsAppSimulator {
     });
   }
 
-  private notify(value: Record<string, unknown>): Promise<number | null> {
-    const body = this.notificationBody(value);
+  private notify(value: Record<string, unknown>, phoneNumberId?: string): Promise<number | null> {
+    const body = this.notificationBody(value, phoneNumberId);
     return this.sender.post(this.options.webhookUrl, body, {
       'content-type': 'application/json',
       'x-hub-signature-256': whatsappSignature(body, this.options.appSecret),
@@ -222,7 +237,8 @@ export class WhatsAppSimulator {
       graphError(res, 401, 190, 'Error validating access token: The session is invalid.', 'OAuthException');
       return true;
     }
-    if (match[2] !== this.options.phoneNumberId) {
+    const from = match[2] ?? '';
+    if (!this.numbers().some((n) => n.phoneNumberId === from)) {
       graphError(res, 400, 100, `Unsupported post request. Object with ID '${match[2]}' does not exist`, 'GraphMethodException');
       return true;
     }
@@ -258,7 +274,7 @@ export class WhatsAppSimulator {
     const wamid = newWamid();
     const opaque = typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : null;
     const at = this.options.now();
-    this.sent.push({ wamid, to, text, opaque, at });
+    this.sent.push({ wamid, from, to, text, opaque, at });
     const recipient = this.customers.get(to);
     if (recipient) recipient.typingUntil = 0; // our reply replaces the typing indicator
     if (typeof key === 'string') this.byIdempotencyKey.set(key, wamid);

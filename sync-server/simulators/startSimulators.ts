@@ -15,11 +15,16 @@ export const SIM_DEFAULTS = {
     verifyToken: 'sim_verify_token',
     phoneNumberId: '106540352242922',
     displayPhoneNumber: '15550783881',
+    /** A second business number (the demo's "Sales" inbox). */
+    salesPhoneNumberId: '106540352242923',
+    salesDisplayPhoneNumber: '15550783882',
   },
   twilio: {
     accountSid: 'ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
     authToken: 'sim_auth_token',
     number: '+15005550006',
+    /** A second number (the demo's "Sales" inbox). */
+    salesNumber: '+15005550007',
   },
   email: {
     address: 'support@acme-outdoor.example',
@@ -67,8 +72,28 @@ export async function startSimulators(opts: {
     ...(opts.stepMs !== undefined ? { stepMs: opts.stepMs } : {}),
     ...(opts.chaos !== undefined ? { chaos: opts.chaos } : {}),
   };
-  const whatsapp = new WhatsAppSimulator({ webhookUrl: `${base}/webhooks/whatsapp`, ...SIM_DEFAULTS.whatsapp, ...shared, ...opts.whatsapp });
-  const twilio = new TwilioSimulator({ inboundUrl: `${base}/webhooks/twilio/sms`, ...SIM_DEFAULTS.twilio, ...shared, ...opts.twilio });
+  const wa = SIM_DEFAULTS.whatsapp;
+  const whatsapp = new WhatsAppSimulator({
+    webhookUrl: `${base}/webhooks/whatsapp`,
+    appSecret: wa.appSecret,
+    accessToken: wa.accessToken,
+    verifyToken: wa.verifyToken,
+    phoneNumberId: wa.phoneNumberId,
+    displayPhoneNumber: wa.displayPhoneNumber,
+    extraNumbers: [{ phoneNumberId: wa.salesPhoneNumberId, displayPhoneNumber: wa.salesDisplayPhoneNumber }],
+    ...shared,
+    ...opts.whatsapp,
+  });
+  const tw = SIM_DEFAULTS.twilio;
+  const twilio = new TwilioSimulator({
+    inboundUrl: `${base}/webhooks/twilio/sms`,
+    accountSid: tw.accountSid,
+    authToken: tw.authToken,
+    number: tw.number,
+    extraNumbers: [tw.salesNumber],
+    ...shared,
+    ...opts.twilio,
+  });
   const email = new EmailSimulator({
     switchboard: opts.switchboardSmtp ?? null,
     supportAddress: SIM_DEFAULTS.email.address,
@@ -93,8 +118,8 @@ export async function startSimulators(opts: {
       res.end();
     });
   });
-  // Playing the customer: the phone page (GET /_sim/), POST /_sim/whatsapp/send {from, name?, text},
-  // POST /_sim/sms/send {from, text}, POST /_sim/customer {channel, from, name?, readReceipts?,
+  // Playing the customer: the phone page (GET /_sim/), POST /_sim/whatsapp/send {from, to?, name?, text}
+  // (to: one of our phone_number_ids), POST /_sim/sms/send {from, to?, text} (to: one of our numbers), POST /_sim/customer {channel, from, name?, readReceipts?,
   // outcome?}; GET /_sim/state (customers with their threads), GET /_sim/threads (threads only).
   const control = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL) => {
     if (req.method === 'GET' && url.pathname === '/_sim/') {
@@ -107,7 +132,7 @@ export async function startSimulators(opts: {
     }
     if (req.method === 'GET' && url.pathname === '/_sim/state') return sendJson(res, 200, simulatorState(whatsapp, twilio));
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' });
-    let body: { from?: unknown; name?: unknown; text?: unknown; channel?: unknown; readReceipts?: unknown; outcome?: unknown };
+    let body: { from?: unknown; to?: unknown; name?: unknown; text?: unknown; channel?: unknown; readReceipts?: unknown; outcome?: unknown };
     try {
       body = JSON.parse(await readBody(req, 64 * 1024)) as typeof body;
     } catch {
@@ -118,9 +143,13 @@ export async function startSimulators(opts: {
     if (url.pathname === '/_sim/whatsapp/send') {
       const from = body.from.replace(/^\+/, '');
       if (!whatsapp.customers.has(from)) whatsapp.addCustomer(from, typeof body.name === 'string' ? body.name : `+${from}`);
-      return sendJson(res, 200, { switchboardStatus: await whatsapp.customerSends(from, body.text) });
+      const to = typeof body.to === 'string' && whatsapp.numbers().some((n) => n.phoneNumberId === body.to) ? body.to : undefined;
+      return sendJson(res, 200, { switchboardStatus: await whatsapp.customerSends(from, body.text, undefined, to) });
     }
-    if (url.pathname === '/_sim/sms/send') return sendJson(res, 200, { switchboardStatus: await twilio.customerSends(body.from, body.text) });
+    if (url.pathname === '/_sim/sms/send') {
+      const to = typeof body.to === 'string' && twilio.numbers().includes(body.to) ? body.to : undefined;
+      return sendJson(res, 200, { switchboardStatus: await twilio.customerSends(body.from, body.text, undefined, to) });
+    }
     return sendJson(res, 404, { error: 'not-found' });
   };
   const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -274,10 +303,27 @@ export function simulatorChannelConfig(workspaceId: string, simUrl: string, rela
           smtpListener: { host: '127.0.0.1', port: 0 },
         }
       : {}),
+    // Two numbers per channel, shown as the "Support" and "Sales" inboxes.
     whatsapp: [
       {
         workspaceId,
-        ...SIM_DEFAULTS.whatsapp,
+        appSecret: SIM_DEFAULTS.whatsapp.appSecret,
+        accessToken: SIM_DEFAULTS.whatsapp.accessToken,
+        verifyToken: SIM_DEFAULTS.whatsapp.verifyToken,
+        phoneNumberId: SIM_DEFAULTS.whatsapp.phoneNumberId,
+        displayPhoneNumber: SIM_DEFAULTS.whatsapp.displayPhoneNumber,
+        displayName: 'Support',
+        graphBaseUrl: simUrl,
+        idempotencyKeys: true,
+      },
+      {
+        workspaceId,
+        appSecret: SIM_DEFAULTS.whatsapp.appSecret,
+        accessToken: SIM_DEFAULTS.whatsapp.accessToken,
+        verifyToken: SIM_DEFAULTS.whatsapp.verifyToken,
+        phoneNumberId: SIM_DEFAULTS.whatsapp.salesPhoneNumberId,
+        displayPhoneNumber: SIM_DEFAULTS.whatsapp.salesDisplayPhoneNumber,
+        displayName: 'Sales',
         graphBaseUrl: simUrl,
         idempotencyKeys: true,
       },
@@ -288,6 +334,16 @@ export function simulatorChannelConfig(workspaceId: string, simUrl: string, rela
         accountSid: SIM_DEFAULTS.twilio.accountSid,
         authToken: SIM_DEFAULTS.twilio.authToken,
         fromNumber: SIM_DEFAULTS.twilio.number,
+        displayName: 'Support',
+        apiBaseUrl: simUrl,
+        idempotencyKeys: true,
+      },
+      {
+        workspaceId,
+        accountSid: SIM_DEFAULTS.twilio.accountSid,
+        authToken: SIM_DEFAULTS.twilio.authToken,
+        fromNumber: SIM_DEFAULTS.twilio.salesNumber,
+        displayName: 'Sales',
         apiBaseUrl: simUrl,
         idempotencyKeys: true,
       },

@@ -7,7 +7,7 @@ import type { Router } from '../../http/Router.ts';
 import type { Logger } from '../../ops/log.ts';
 import type { ChannelLedger } from '../ChannelLedger.ts';
 import { type ChannelModule, OUTCOME_UNKNOWN, type WebhookAnswer, neverReachedProvider } from '../ChannelModule.ts';
-import type { TwilioAccount } from '../channelConfig.ts';
+import { type TwilioAccount, twilioInbox } from '../channelConfig.ts';
 import { readRawBody } from '../readRawBody.ts';
 import { TWILIO_STATUS, classifyTwilioError, twilioReason } from './twilioErrors.ts';
 import { type FormParams, verifyTwilioSignature } from './twilioSignature.ts';
@@ -122,8 +122,16 @@ export class TwilioSmsChannel implements ChannelAdapter, ChannelModule {
     const media = Number(get('NumMedia') ?? '0');
     const types = Array.from({ length: Number.isFinite(media) ? Math.min(media, 10) : 0 }, (_, i) => get(`MediaContentType${i}`) ?? 'file');
     const text = [get('Body') ?? '', types.length ? `[${types.length} attachment${types.length > 1 ? 's' : ''}: ${types.join(', ')}]` : ''].filter(Boolean).join('\n') || '[Empty message]';
-    const contact = await this.ledger.conversationFor({ workspaceId: account.workspaceId, channel: 'sms', address: from, name: from, phone: from });
-    this.ledger.noteInbound(account.workspaceId, 'sms', from, this.now());
+    const contact = await this.ledger.conversationFor({
+      workspaceId: account.workspaceId,
+      channel: 'sms',
+      address: from,
+      name: from,
+      phone: from,
+      inbox: twilioInbox(account),
+      legacyInbox: this.accounts.find((a) => a.workspaceId === account.workspaceId) === account,
+    });
+    this.ledger.noteInbound(account.workspaceId, 'sms', from, this.now(), contact.conversationId);
     const result = await this.conversations.appendContactMessage({
       workspaceId: account.workspaceId,
       conversationId: contact.conversationId,
@@ -137,8 +145,15 @@ export class TwilioSmsChannel implements ChannelAdapter, ChannelModule {
   }
 
   async deliver(target: DeliveryTarget, message: MessageEntry): Promise<DeliveryOutcome> {
-    const account = this.accounts.find((a) => a.workspaceId === target.workspaceId);
-    if (!account) return { status: 'failed', code: 'not-configured', reason: 'SMS is not set up for this workspace' };
+    // From the number the conversation came in on; older conversations: the workspace's first.
+    const ofWorkspace = this.accounts.filter((a) => a.workspaceId === target.workspaceId);
+    const account = target.inbox ? ofWorkspace.find((a) => a.fromNumber === target.inbox?.id) : ofWorkspace[0];
+    if (!account)
+      return {
+        status: 'failed',
+        code: 'not-configured',
+        reason: target.inbox ? `The SMS number ${target.inbox.name} is no longer set up for this workspace` : 'SMS is not set up for this workspace',
+      };
     const to = this.ledger.addressOf(target.workspaceId, 'sms', target.conversationId)?.address ?? target.contact.phone;
     if (!to) return { status: 'failed', code: 'no-address', reason: 'This contact has no phone number' };
     const previous = this.ledger.outbound(message.id);

@@ -6,7 +6,7 @@ import type { Router } from '../../http/Router.ts';
 import type { Logger } from '../../ops/log.ts';
 import type { ChannelLedger } from '../ChannelLedger.ts';
 import { type ChannelModule, OUTCOME_UNKNOWN, type WebhookAnswer, neverReachedProvider } from '../ChannelModule.ts';
-import type { WhatsAppAccount } from '../channelConfig.ts';
+import { type WhatsAppAccount, whatsappInbox } from '../channelConfig.ts';
 import { readRawBody } from '../readRawBody.ts';
 import { type GraphError, classifyGraphError } from './graphErrors.ts';
 import { WaNotification, type WaStatus, describeWhatsAppMessage, whatsappFailure } from './whatsappPayload.ts';
@@ -150,9 +150,18 @@ export class WhatsAppChannel implements ChannelAdapter, ChannelModule {
   }
 
   private async receiveMessage(account: WhatsAppAccount, waId: string, name: string, wamid: string, text: string, sentAt: number): Promise<void> {
-    const contact = await this.ledger.conversationFor({ workspaceId: account.workspaceId, channel: 'whatsapp', address: waId, name, phone: waId });
+    // One conversation per customer and business number: replies leave from the number written to.
+    const contact = await this.ledger.conversationFor({
+      workspaceId: account.workspaceId,
+      channel: 'whatsapp',
+      address: waId,
+      name,
+      phone: waId,
+      inbox: whatsappInbox(account),
+      legacyInbox: this.accounts.find((a) => a.workspaceId === account.workspaceId) === account,
+    });
     // The window counts from when the customer wrote, never from the future.
-    this.ledger.noteInbound(account.workspaceId, 'whatsapp', waId, Math.min(sentAt || this.now(), this.now()));
+    this.ledger.noteInbound(account.workspaceId, 'whatsapp', waId, Math.min(sentAt || this.now(), this.now()), contact.conversationId);
     const result = await this.conversations.appendContactMessage({
       workspaceId: account.workspaceId,
       conversationId: contact.conversationId,
@@ -268,8 +277,15 @@ export class WhatsAppChannel implements ChannelAdapter, ChannelModule {
   // ---- sending ----------------------------------------------------------------------------
 
   async deliver(target: DeliveryTarget, message: MessageEntry): Promise<DeliveryOutcome> {
-    const account = this.accounts.find((a) => a.workspaceId === target.workspaceId);
-    if (!account) return { status: 'failed', code: 'not-configured', reason: 'WhatsApp is not set up for this workspace' };
+    // From the number the conversation came in on; older conversations: the workspace's first.
+    const ofWorkspace = this.accounts.filter((a) => a.workspaceId === target.workspaceId);
+    const account = target.inbox ? ofWorkspace.find((a) => a.phoneNumberId === target.inbox?.id) : ofWorkspace[0];
+    if (!account)
+      return {
+        status: 'failed',
+        code: 'not-configured',
+        reason: target.inbox ? `The WhatsApp number ${target.inbox.name} is no longer set up for this workspace` : 'WhatsApp is not set up for this workspace',
+      };
     const contact = this.ledger.addressOf(target.workspaceId, 'whatsapp', target.conversationId);
     const to = contact?.address ?? target.contact.phone;
     if (!to) return { status: 'failed', code: 'no-address', reason: 'This contact has no WhatsApp number' };
