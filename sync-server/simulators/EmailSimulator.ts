@@ -83,6 +83,7 @@ export class EmailSimulator {
   private readonly waiters = new Set<() => void>();
   /** Refusals the relay gives to the next RCPT TO commands (tests: 550 unknown user, 451 try later). */
   private readonly faults: Array<{ code: number; message: string }> = [];
+  private dropAnswers = 0;
 
   constructor(options: EmailSimulatorOptions) {
     this.options = { mxName: 'mx.customer.example', statusMode: 'auto', stepMs: 800, ...options };
@@ -110,7 +111,16 @@ export class EmailSimulator {
             envid: env.dsn?.envid ?? null,
             notify: rcpts[0]?.dsn?.notify ?? [],
           }).then(
-            () => callback(null),
+            () => {
+              if (this.dropAnswers > 0) {
+                // The mail is filed, but the 250 never reaches the sender: the connection dies.
+                this.dropAnswers--;
+                const connections = (this.relay as unknown as { connections: Set<{ session: { id: string }; _socket: { destroy(): void } }> }).connections;
+                for (const c of connections) if (c.session.id === session.id) c._socket.destroy();
+                return;
+              }
+              callback(null);
+            },
             () => callback(Object.assign(new Error('4.3.0 Relay error'), { responseCode: 451 })),
           );
         });
@@ -129,6 +139,11 @@ export class EmailSimulator {
 
   get relayPort(): number {
     return this.relayAddress?.port ?? 0;
+  }
+
+  /** The relay files the next mail but the connection breaks before its 250 (a lost answer). */
+  dropNextAnswer(): void {
+    this.dropAnswers++;
   }
 
   /** The relay refuses the next recipient with this SMTP answer. */

@@ -265,4 +265,32 @@ describe('email channel through real SMTP (listener on port 0, simulated relay)'
     await h.app.server.conversations.idle();
     expect(await emailConversations()).toEqual([]);
   });
+
+  it('a lost 250 (connection cut after DATA) is sent again with the same Message-ID: the mailbox holds one mail', async () => {
+    h = await start();
+    const { conv } = await customerWrites('Hello');
+    h.sims.email.dropNextAnswer();
+    const { doc } = await h.app.openDoc(conversationDoc(WS, conv.id), h.token);
+    const entry: MessageEntry = { id: newId(), kind: 'message', author: { type: 'agent', id: h.agentId }, text: 'Hello once', createdAt: Date.now() };
+    doc.getArray<MessageEntry>('messages').insert(doc.getArray('messages').length, [entry]);
+    await waitUntil(async () => (await h.receipt(conv.id, entry.id))?.status === 'sent', 'sent after the resend');
+    expect(h.sims.email.relayed).toHaveLength(2);
+    expect(new Set(h.sims.email.relayed.map((m) => m.messageId)).size).toBe(1);
+    expect(h.sims.email.mailboxes.get(CUSTOMER)?.filter((l) => l.direction === 'in')).toHaveLength(1);
+  });
+
+  it('with resendInDoubt off, a lost 250 fails the reply as "outcome unknown" instead of sending twice', async () => {
+    h = await startChannelHarness({ email: { deliveredAfterMs: HOUR, resendInDoubt: false } });
+    const { conv } = await customerWrites('Hello');
+    h.sims.email.dropNextAnswer();
+    const { doc } = await h.app.openDoc(conversationDoc(WS, conv.id), h.token);
+    const entry: MessageEntry = { id: newId(), kind: 'message', author: { type: 'agent', id: h.agentId }, text: 'Hello once', createdAt: Date.now() };
+    doc.getArray<MessageEntry>('messages').insert(doc.getArray('messages').length, [entry]);
+    const receipt = await waitUntil(async () => {
+      const r = await h.receipt(conv.id, entry.id);
+      return r?.status === 'failed' ? r : null;
+    }, 'failed');
+    expect(receipt.code).toBe('outcome-unknown');
+    expect(h.sims.email.relayed).toHaveLength(1);
+  });
 });

@@ -435,8 +435,11 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
       this.ledger.endSend(messageId, 'failed');
       return { status: 'failed', code: 'relay-auth', reason: 'The mail relay refused our credentials: check the email settings' };
     }
-    // Lost during DATA: the relay may have it. Same Message-ID again (mailboxes collapse it) or "unknown".
-    const inDoubt = e.command === 'DATA' && !e.responseCode;
+    // The connection broke without an answer: the relay may have the mail (cut after DATA).
+    // Same Message-ID again (mailboxes collapse it) or "outcome unknown". A connection that was
+    // never made is always retried.
+    const neverReached = e.code === 'EDNS' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(`${e.code ?? ''} ${(err as Error).message ?? ''}`);
+    const inDoubt = !e.responseCode && !neverReached;
     if (inDoubt && !account.resendInDoubt) return this.ledger.endSend(messageId, 'failed') ? OUTCOME_UNKNOWN : { status: 'sent' };
     if (!this.ledger.endSend(messageId, 'retry')) return { status: 'sent' };
     return { status: 'retry', reason: e.responseCode ? `The mail server asked to try later: ${answer}` : 'The mail relay could not be reached' };
