@@ -108,7 +108,29 @@ export function createNotifier(w: Workspace, opts: { selectedId: Accessor<string
   const focusOf = (conversationId: string | null): DeviceFocus =>
     !focused() ? 'background' : conversationId !== null && opts.selectedId() === conversationId ? 'this-conversation' : 'app';
 
-  const present = (item: NotificationItem) => {
+  /**
+   * Several tabs of the app in one browser all see the feed: one of them presents each item (a
+   * Web Lock per item), a focused tab first (the others wait a moment), so one sound plays and
+   * a tab showing the conversation can decide "nothing".
+   */
+  const once = (itemId: string, run: () => void) => {
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (!locks) return run();
+    const claim = () =>
+      locks
+        .request(`switchboard-notify:${itemId}`, { ifAvailable: true }, async (lock) => {
+          if (!lock) return;
+          run();
+          // Held a while, so a slower tab's request finds it taken.
+          await new Promise((resolve) => setTimeout(resolve, 10_000));
+        })
+        .catch(() => undefined);
+    if (focused()) void claim();
+    else setTimeout(() => void claim(), 300);
+  };
+
+  const present = (item: NotificationItem) => once(item.id, () => presentHere(item));
+  const presentHere = (item: NotificationItem) => {
     const p = prefs();
     const delivery = deviceDelivery(item, p, { focus: focusOf(item.conversationId), now: Date.now(), permission: permission(), availability: availability() });
     if (delivery.sound) void sound.play(p.sounds[item.kind], p.volume);

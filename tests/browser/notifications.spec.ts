@@ -202,3 +202,23 @@ test('a Web Push delivered to the service worker while no app page is open shows
   await visitor.close();
   await closeAll({ context });
 });
+
+test('a preference changed on one device applies on the agent’s other device at once', async ({ browser }) => {
+  const contexts = [await newContext(browser), await newContext(browser)];
+  const [laptop, phone] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!laptop || !phone) throw new Error('pages');
+  for (const page of [laptop, phone]) {
+    await signIn(page, 'lee');
+    await page.goto('/settings/notifications');
+  }
+  const box = (page: Page) => page.getByRole('checkbox', { name: 'Sound for mentions in internal notes' });
+  const sound = (page: Page) => page.getByRole('combobox', { name: 'Sound for mentions in internal notes' });
+  await expect(box(phone)).toBeChecked();
+  await box(laptop).uncheck();
+  await sound(laptop).selectOption('knock');
+  await expect(box(phone)).not.toBeChecked();
+  await expect(sound(phone)).toHaveValue('knock');
+  await box(phone).check();
+  await expect(box(laptop)).toBeChecked();
+  await closeAll(...contexts.map((context) => ({ context })));
+});
