@@ -1,3 +1,4 @@
+import type { AgentPresence } from '../../shared/schema/presence.ts';
 import { createEffect, createMemo, For, on, Show } from 'solid-js';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import { createRowWindow } from '../lib/createRowWindow.ts';
@@ -14,6 +15,8 @@ export interface ConversationListProps {
   summary: (id: string) => ConversationSummary | undefined;
   unread: (id: string) => number;
   assigneeName: (id: string) => string | null;
+  /** The assignee's availability (dot on the row). */
+  assigneePresence?: (id: string) => AgentPresence | undefined;
   /** Whether the conversation has an unsent draft on this agent's document. */
   hasDraft?: (id: string) => boolean;
   /** Whether the conversation's contact is composing right now. */
@@ -139,6 +142,7 @@ export function ConversationList(props: ConversationListProps) {
                         summary={summary()}
                         unread={props.unread(id)}
                         assigneeName={props.assigneeName(id)}
+                        assigneePresence={props.assigneePresence?.(id)}
                         hasDraft={props.hasDraft?.(id) ?? false}
                         contactTyping={props.contactTyping?.(id) ?? false}
                         selected={props.selectedId === id}

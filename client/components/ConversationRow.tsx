@@ -1,3 +1,5 @@
+import type { AgentPresence } from '../../shared/schema/presence.ts';
+import { PresenceDot } from './PresenceDot.tsx';
 import { Show } from 'solid-js';
 import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
@@ -9,6 +11,7 @@ export interface ConversationRowProps {
   summary: ConversationSummary;
   unread: number;
   assigneeName: string | null;
+  assigneePresence?: AgentPresence | undefined;
   hasDraft: boolean;
   /** The contact is composing: "typing…" replaces the preview while it lasts. */
   contactTyping?: boolean;
@@ -82,7 +85,12 @@ export function ConversationRow(props: ConversationRowProps) {
           {channel()}
         </span>
         <Show when={props.summary.inbox}>{(inbox) => <span class="inbox-tag">{inbox().name}</span>}</Show>
-        <span class="row__assignee">{props.assigneeName ?? 'Unassigned'}</span>
+        <span class="row__assignee">
+          <Show when={props.assigneeName}>
+            <PresenceDot presence={props.assigneePresence} />
+          </Show>
+          {props.assigneeName ?? 'Unassigned'}
+        </span>
         <Show when={props.summary.status === 'resolved'}>
           <span class="status-pill status-pill--resolved">Resolved</span>
         </Show>

@@ -1,7 +1,10 @@
 import type { Role } from '../../shared/schema/roles.ts';
 import type { AssigneeFilter, StatusFilter } from '../stores/conversationOrder.ts';
 import type { ConnectionState } from '../sync/SyncClient.ts';
-import { Avatar } from './Avatar.tsx';
+import type { AgentPresence, Availability } from '../../shared/schema/presence.ts';
+import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
+import { StatusMenu } from './StatusMenu.tsx';
+import { TeamPanel } from './TeamPanel.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { FilterTabs } from './FilterTabs.tsx';
 import { Link } from '../router/Link.tsx';
@@ -22,6 +25,13 @@ export interface SidebarProps {
   onSignOut: () => void;
   /** Id of the list panel the filter tabs control. */
   listId: string;
+  me: string;
+  /** Active members, for the team panel. */
+  members: MemberSummary[];
+  presence: (agentId: string) => AgentPresence | undefined;
+  canManage: boolean;
+  onChooseStatus: (status: Availability) => void;
+  onSetOffline: (agentId: string) => void;
 }
 
 const ROLE_LABEL: Record<Role, string> = { admin: 'Admin', lead: 'Team lead', agent: 'Agent' };
@@ -83,6 +93,8 @@ export function Sidebar(props: SidebarProps) {
 
       <div class="sidebar__spacer" />
 
+      <TeamPanel members={props.members} presence={props.presence} me={props.me} canManage={props.canManage} onSetOffline={props.onSetOffline} />
+
       <Link href="/settings/quick-replies" class="sidebar__link">
         <SettingsIcon />
         Settings
@@ -91,7 +103,7 @@ export function Sidebar(props: SidebarProps) {
       <ConnectionIndicator state={props.connection} onReload={props.onReload} />
 
       <div class="sidebar__agent">
-        <Avatar name={props.agent.name} />
+        <StatusMenu name={props.agent.name} presence={props.presence(props.me)} onChoose={props.onChooseStatus} />
         <div class="sidebar__agent-text">
           <span class="sidebar__agent-name">{props.agent.name}</span>
           <span class="sidebar__agent-role">{ROLE_LABEL[props.agent.role] ?? props.agent.role}</span>

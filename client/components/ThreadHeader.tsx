@@ -1,4 +1,6 @@
-import { For, Show } from 'solid-js';
+import { For, type JSX, Show } from 'solid-js';
+import type { AgentPresence } from '../../shared/schema/presence.ts';
+import { PresenceDot } from './PresenceDot.tsx';
 import { CAPABILITIES, type Channel } from '../../shared/channels/capabilities.ts';
 import type { ConversationStatus } from '../../shared/schema/conversation.ts';
 import type { Peer } from '../stores/createPresence.ts';
@@ -14,6 +16,9 @@ export interface ThreadHeaderProps {
   inboxName?: string | null;
   status: ConversationStatus;
   assigneeName: string | null;
+  assigneePresence?: AgentPresence | undefined;
+  /** The assign control (AssignControl), shown with the actions. */
+  assign?: JSX.Element;
   peers: Peer[];
   disabled: boolean;
   /** Where read tracking is unavailable (channel, or this contact), shown under the name. */
@@ -61,7 +66,12 @@ export function ThreadHeader(props: ThreadHeaderProps) {
             <span class="visually-hidden">Status: </span>
             {props.status === 'resolved' ? 'Resolved' : 'Open'}
           </span>
-          <span class="thread-header__assignee">{props.assigneeName ? `Assigned to ${props.assigneeName}` : 'Unassigned'}</span>
+          <span class="thread-header__assignee">
+            <Show when={props.assigneeName}>
+              <PresenceDot presence={props.assigneePresence} />
+            </Show>
+            {props.assigneeName ? `Assigned to ${props.assigneeName}` : 'Unassigned'}
+          </span>
         </div>
         <Show when={props.subject}>
           {(subject) => (
@@ -90,6 +100,7 @@ export function ThreadHeader(props: ThreadHeaderProps) {
             </span>
           </div>
         </Show>
+        {props.assign}
         <Show when={props.onToggleContact}>
           <button
             ref={(el) => props.contactButtonRef?.(el)}

@@ -1,3 +1,4 @@
+import { AssignControl } from '../components/AssignControl.tsx';
 import { createEffect, createMemo, createSignal, Match, onCleanup, Show, Switch, untrack } from 'solid-js';
 import { type ContactProfile, templateContact } from '../../shared/schema/contact.ts';
 import { canManage } from '../../shared/schema/roles.ts';
@@ -114,6 +115,18 @@ export function ConversationPane(props: { id: string }) {
         inboxName={conv.meta.inbox?.name ?? summary()?.inbox?.name ?? null}
         status={status()}
         assigneeName={w.memberName(assigneeId())}
+        assigneePresence={w.availability.of(assigneeId())}
+        assign={
+          <AssignControl
+            assigneeId={assigneeId()}
+            members={Object.values(w.index.members).filter((m) => m.active).sort((a, b) => a.name.localeCompare(b.name))}
+            presence={(agentId) => w.availability.of(agentId)}
+            me={me}
+            canManage={canManage(w.index.members[me]?.role ?? w.session.agent.role)}
+            disabled={!conv.loaded() || unavailable()}
+            onAssign={(to) => void w.availability.assign(id, to)}
+          />
+        }
         peers={presence.peers()}
         readHint={readHint()}
         subject={channel() === 'email' ? (conv.messages().find((m) => m.email?.subject)?.email?.subject ?? null) : null}

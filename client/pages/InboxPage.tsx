@@ -1,3 +1,4 @@
+import { canManage } from '../../shared/schema/roles.ts';
 import { createMemo, For, Show } from 'solid-js';
 import { ConversationList } from '../components/ConversationList.tsx';
 import { InboxIcon } from '../components/icons.tsx';
@@ -40,6 +41,12 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
         onReload={() => location.reload()}
         onSignOut={props.onSignOut}
         listId={LIST_ID}
+        me={w.session.agent.id}
+        members={Object.values(w.index.members).filter((m) => m.active).sort((a, b) => a.name.localeCompare(b.name))}
+        presence={(id) => w.availability.of(id)}
+        canManage={canManage(w.index.members[w.session.agent.id]?.role ?? w.session.agent.role)}
+        onChooseStatus={(status) => void w.availability.setMine(status)}
+        onSetOffline={(id) => void w.availability.setOffline(id)}
       />
       <section class="list-pane" id={LIST_ID} role="tabpanel" aria-labelledby={`filter-tab-${w.inbox.assignee()}`}>
         <header class="list-pane__header">
@@ -68,6 +75,7 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
           summary={(id) => w.index.conversations.get(id)}
           unread={w.unread}
           assigneeName={(id) => w.memberName(w.index.conversations.get(id)?.assigneeId)}
+          assigneePresence={(id) => w.availability.of(w.index.conversations.get(id)?.assigneeId)}
           hasDraft={w.hasDraft}
           contactTyping={w.contactTyping}
           selectedId={props.selectedId}

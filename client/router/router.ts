@@ -23,7 +23,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   setPath(location.pathname);
 }
 
-export const SETTINGS_SECTIONS = ['quick-replies', 'canned-responses', 'team', 'notifications'] as const;
+export const SETTINGS_SECTIONS = ['quick-replies', 'canned-responses', 'team', 'notifications', 'routing'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export type Route =

@@ -6,6 +6,7 @@ import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import type { WorkspaceSync } from '../sync/openWorkspaceSync.ts';
 import type { ConnectionState, SyncClient } from '../sync/SyncClient.ts';
 import { type AgentStateStore, createAgentState } from './createAgentState.ts';
+import { type AvailabilityStore, createAvailability } from './createAvailability.ts';
 import { createBackgroundSync } from './createBackgroundSync.ts';
 import { createContactTyping } from './createContactTyping.ts';
 import { isListSort, type ListSort } from './conversationOrder.ts';
@@ -30,6 +31,8 @@ export interface Workspace {
   settings: Record<string, unknown>;
   /** Quick replies and canned responses (settings document). */
   library: LibraryStore;
+  /** Availability of every agent, own status, assignment (docs/presence-routing.md). */
+  availability: AvailabilityStore;
   search: SearchStore;
   inbox: InboxStore;
   now: Accessor<number>;
@@ -79,6 +82,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
   const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview, sort: listSort });
   createBackgroundSync({ client, workspaceId: ws, index, search });
   const now = createNow();
+  const availability = createAvailability({ presence: index.presence, token: session.token });
   const typing = createContactTyping(index.handle);
 
   const unread = (id: string) => unreadCount(index.conversations.get(id), savedRead()?.[id] ?? agent.read[id]);
@@ -98,6 +102,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     agent,
     settings,
     library,
+    availability,
     search,
     inbox,
     now,

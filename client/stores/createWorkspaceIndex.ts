@@ -1,6 +1,7 @@
 import { type Accessor, createSignal, onCleanup } from 'solid-js';
 import { indexDoc } from '../../shared/ids.ts';
 import type { ContactProfile } from '../../shared/schema/contact.ts';
+import type { AgentPresence } from '../../shared/schema/presence.ts';
 import { type ConversationSummary, INDEX_ROOTS, type MemberSummary } from '../../shared/schema/workspaceIndex.ts';
 import { afterPaint } from '../lib/afterPaint.ts';
 import type { DocHandle, SyncClient } from '../sync/SyncClient.ts';
@@ -16,6 +17,8 @@ export interface WorkspaceIndexStore {
   members: Record<string, MemberSummary>;
   /** Contact id → profile (server-written; edits go through the REST API). */
   contacts: Record<string, ContactProfile>;
+  /** Agent id → derived availability (server-written, PRS1; docs/presence-routing.md). */
+  presence: Record<string, AgentPresence>;
   /** The list can be shown: from the document, or from the snapshot until the document is in. */
   loaded: Accessor<boolean>;
   /** The document itself is loaded (then `conversations` holds every conversation). */
@@ -62,12 +65,14 @@ export function createWorkspaceIndex(client: SyncClient, workspaceId: string, op
   };
   const members = createYMapStore<MemberSummary>(() => handle()?.doc().getMap(INDEX_ROOTS.members) ?? null);
   const contacts = createYMapStore<ContactProfile>(() => (handle()?.loaded() ? (handle()?.doc().getMap(INDEX_ROOTS.contacts) ?? null) : null));
+  const presence = createYMapStore<AgentPresence>(() => handle()?.doc().getMap(INDEX_ROOTS.presence) ?? null);
 
   return {
     handle,
     conversations,
     members,
     contacts,
+    presence,
     loaded: () => docLoaded() || snapshot !== null,
     docLoaded,
     preview: () => (snapshot && !docLoaded() ? snapshot : null),

@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { type DocRef, parseDocName } from '../../shared/ids.ts';
 import type { ClientAction } from '../../shared/protocol/closeCodes.ts';
-import type { ClientControl, ServerControl } from '../../shared/protocol/control.ts';
+import { ACTIVITY_PING_MS, type ClientControl, type ServerControl } from '../../shared/protocol/control.ts';
 import { MessageType } from '../../shared/protocol/messageTypes.ts';
 import { decodeMuxFrame, encodeMuxFrame } from '../../shared/protocol/multiplex.ts';
 import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
@@ -78,6 +78,9 @@ export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
+
+/** What counts as input on a device for presence (PRS4). */
+const INPUT_EVENTS = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
 
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -203,12 +206,17 @@ export class SyncClient {
   private started = false;
   private destroyed = false;
   private readonly detachWindow: () => void;
+  /** Presence (PRS5): last input on this device, and when it was last reported. */
+  private lastInputAt: number;
+  private activitySentAt: number | null = null;
+  private activityTimer: unknown = null;
 
   constructor(private readonly options: SyncClientOptions) {
     this.store = options.store ?? null;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
+    this.lastInputAt = this.now(); // opening the app is input
     this.win = options.window === undefined ? (typeof window === 'undefined' ? null : window) : options.window;
     [this.state, this.setState] = createSignal<ConnectionState>(
       { status: 'connecting', syncing: 0, waiting: 0, retryAt: null, reason: null },
@@ -288,10 +296,36 @@ export class SyncClient {
   }
 
   /** Closes the socket for good and every document (sign-out, tests). */
+  /**
+   * There was input on this device (key, pointer, touch). Reported to the server for presence
+   * (derived Away/Online, PRS4) at most every ACTIVITY_PING_MS; the first input after a quiet
+   * spell goes at once, so an auto-Away agent is back Online immediately.
+   */
+  noteInput(): void {
+    this.lastInputAt = this.now();
+    if (this.activityTimer !== null) return;
+    const wait = this.activitySentAt === null ? 0 : this.activitySentAt + ACTIVITY_PING_MS - this.lastInputAt;
+    if (wait <= 0) {
+      this.sendActivity();
+      return;
+    }
+    this.activityTimer = this.timers.setTimeout(() => {
+      this.activityTimer = null;
+      this.sendActivity();
+    }, wait);
+  }
+
+  private sendActivity(): void {
+    if (this.socketState !== 'open' || this.destroyed) return;
+    this.activitySentAt = this.now();
+    this.sendControl('', { type: 'activity', idleMs: Math.max(0, this.now() - this.lastInputAt) });
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.pageHide();
     this.destroyed = true;
+    if (this.activityTimer !== null) this.timers.clearTimeout(this.activityTimer);
     this.detachWindow();
     if (this.reconnectTimer) this.timers.clearTimeout(this.reconnectTimer);
     const socket = this.socket;
@@ -414,6 +448,8 @@ export class SyncClient {
       if (win.document.visibilityState === 'hidden') this.store?.flushBeforeUnload();
     };
     const pagehide = () => this.pageHide();
+    const input = () => this.noteInput();
+    for (const type of INPUT_EVENTS) win.addEventListener(type, input, { capture: true, passive: true });
     win.addEventListener('online', online);
     win.addEventListener('offline', offline);
     win.addEventListener('pagehide', pagehide);
@@ -422,6 +458,7 @@ export class SyncClient {
       win.removeEventListener('online', online);
       win.removeEventListener('offline', offline);
       win.removeEventListener('pagehide', pagehide);
+      for (const type of INPUT_EVENTS) win.removeEventListener(type, input, { capture: true });
       win.document.removeEventListener('visibilitychange', hidden);
     };
   }
@@ -523,6 +560,7 @@ export class SyncClient {
         }
         this.attempt = 0;
         this.lastCloseReason = null;
+        this.sendActivity(); // every (re)connect tells the server how long this device has been idle
         return;
       case 'update-rejected': {
         const entry = this.entries.get(parsed.doc);

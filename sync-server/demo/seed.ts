@@ -5,6 +5,7 @@ import type { Directory } from '../auth/Directory.ts';
 import type { ConversationService } from '../conversations/ConversationService.ts';
 import type { DocHost } from '../docs/DocHost.ts';
 import { settingsDoc } from '../../shared/ids.ts';
+import { ROUTING_ROOT } from '../../shared/schema/routing.ts';
 import { type CannedResponse, type QuickReply, SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import type { Logger } from '../ops/log.ts';
 import type { WebchatGateway } from '../webchat/WebchatGateway.ts';
@@ -220,6 +221,11 @@ export async function seedDemo(deps: {
     for (const r of DEMO_QUICK_REPLIES) replies.set(r.id, r);
     const canned = doc.getMap(SETTINGS_ROOTS.cannedResponses);
     for (const c of DEMO_CANNED_RESPONSES) canned.set(c.id, c);
+    // Auto-routing starts off in the demo (a visitor's chat stays Unassigned, as the tour shows);
+    // Settings > Routing turns it on. Presence is live: whoever signs in shows Online.
+    const routing = doc.getMap(ROUTING_ROOT);
+    routing.set('enabled', false);
+    routing.set('defaultCapacity', 5);
   });
   deps.logger.info({ event: 'demo_seeded', workspace: DEMO_WORKSPACE.id, conversations: CONVERSATIONS.length });
   return { seeded: true };

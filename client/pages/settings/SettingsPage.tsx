@@ -6,6 +6,7 @@ import { type SettingsSection, settingsPath } from '../../router/router.ts';
 import { useWorkspace } from '../../stores/createWorkspace.ts';
 import { LibrarySettings } from './LibrarySettings.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
+import { RoutingSettingsPage } from './RoutingSettings.tsx';
 import { TeamSettings } from './TeamSettings.tsx';
 
 /** The settings navigation, in order: one line per section (add a section here and in SETTINGS_SECTIONS). */
@@ -14,6 +15,7 @@ const SECTIONS: ReadonlyArray<{ section: SettingsSection; label: string; view: (
   { section: 'canned-responses', label: 'Canned responses', view: () => <LibrarySettings kind="cannedResponses" /> },
   { section: 'team', label: 'Team members', view: () => <TeamSettings /> },
   { section: 'notifications', label: 'Notifications', view: () => <NotificationSettings /> },
+  { section: 'routing', label: 'Routing', view: () => <RoutingSettingsPage /> },
 ];
 
 /** The settings area: its navigation beside the chosen section. */
