@@ -83,6 +83,8 @@ export const PHONE_PAGE_HTML = `<!doctype html>
     </div>
     <ol class="thread" id="thread" role="log" aria-live="polite" aria-labelledby="phone-title"></ol>
     <form id="send" hidden>
+      <label for="to">To (our number)</label>
+      <select id="to"></select>
       <label for="text" id="text-label">Message</label>
       <textarea id="text" rows="2" required></textarea>
       <button class="primary" type="submit">Send</button>
@@ -133,8 +135,22 @@ export const PHONE_PAGE_HTML = `<!doctype html>
     }
   }
 
+  /** Our numbers on the current customer's channel (several inboxes: "Support", "Sales"). */
+  function renderTo(c) {
+    const numbers = (state.numbers && c ? state.numbers[c.channel] : null) || [];
+    const select = $('to');
+    const keep = select.value;
+    const key = numbers.map((n) => n.id).join(',');
+    if (select.dataset.key !== key) {
+      select.replaceChildren(...numbers.map((n) => { const o = document.createElement('option'); o.value = n.id; o.textContent = n.label; return o; }));
+      select.dataset.key = key;
+      if (numbers.some((n) => n.id === keep)) select.value = keep;
+    }
+  }
+
   function renderPhone() {
     const c = find(current);
+    renderTo(c);
     $('send').hidden = !c;
     $('toggles').hidden = !c;
     if (!c) {
@@ -217,7 +233,7 @@ export const PHONE_PAGE_HTML = `<!doctype html>
     const text = $('text').value.trim();
     if (!c || !text) return;
     $('send-error').textContent = '';
-    const r = await post(c.channel + '/send', { from: c.id, name: c.name, text });
+    const r = await post(c.channel + '/send', { from: c.id, name: c.name, text, ...($('to').value ? { to: $('to').value } : {}) });
     const code = r.json.switchboardStatus;
     if (!r.ok || (code !== 200 && code !== 204)) $('send-error').textContent = 'Switchboard did not accept the message (' + (code ?? r.json.error ?? 'no answer') + ').';
     else $('text').value = '';

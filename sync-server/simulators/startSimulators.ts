@@ -186,6 +186,10 @@ function simulatorState(whatsapp: WhatsAppSimulator, twilio: TwilioSimulator) {
   const waIds = new Set([...whatsapp.customers.keys(), ...whatsapp.threads.keys()]);
   const phones = new Set([...twilio.customers.keys(), ...twilio.threads.keys()]);
   return {
+    numbers: {
+      whatsapp: whatsapp.numbers().map((n) => ({ id: n.phoneNumberId, label: `+${n.displayPhoneNumber.replace(/^\+/, '')}` })),
+      sms: twilio.numbers().map((n) => ({ id: n, label: n })),
+    },
     whatsapp: [...waIds].map((id) => {
       const c = whatsapp.customers.get(id);
       return {
