@@ -4,7 +4,8 @@
  * beside its target, PASS/MISS) and, as its last line, one JSON object with every result.
  * All traffic stays on 127.0.0.1; the whole run is bounded (hard limit BENCH_TIME_LIMIT_S).
  *
- * Knobs (environment): BENCH_ONLY=baseline,ours,browser (parts to run), BENCH_WORKERS=n
+ * Knobs (environment): BENCH_ONLY=baseline,ours,browser,presence (parts to run; presence: 1,000
+ * agents' activity and presence changes, BENCH_PRESENCE_AGENTS=n to change the count), BENCH_WORKERS=n
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { ClientPool } from './ClientPool.ts';
 import { type MemoryResult, measureIdleMemory } from './measureIdleMemory.ts';
 import { type Row, fmt, renderTable, verdict } from './report.ts';
+import { type PresenceBenchResult, presenceRows, runPresenceBench } from './runPresence.ts';
 import { type BrowserResult, runBrowserBench } from './runBrowserBench.ts';
 import { type FanoutResult, type FanoutScenario, type WindowHooks, runFanout } from './runFanout.ts';
 import { InspectorClient } from './InspectorClient.ts';
@@ -30,7 +32,7 @@ import { summarizeProfile } from './summarizeProfile.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
-const only = new Set((process.env.BENCH_ONLY ?? 'baseline,ours,browser').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'baseline,ours,browser,presence').split(',').map((s) => s.trim()));
 const timeLimitS = Number(process.env.BENCH_TIME_LIMIT_S ?? 330);
 
 const SCENARIOS: FanoutScenario[] = [
@@ -294,8 +296,16 @@ async function main(): Promise<void> {
     browser = await runBrowserBench(root, tmp, log, profileDir !== null);
   }
 
+  let presence: PresenceBenchResult | { skipped: string };
+  if (!only.has('presence')) presence = { skipped: 'not selected (BENCH_ONLY)' };
+  else {
+    log('presence: 1,000 agents, activity reports and presence changes');
+    presence = await runPresenceBench({ agents: Number(process.env.BENCH_PRESENCE_AGENTS ?? 1000), log }).catch((err: unknown) => ({ skipped: `failed: ${String(err)}` }));
+  }
+
   const rows: Row[] = [
     ...SCENARIOS.flatMap((sc) => fanoutRows(sc, baseline, ours)),
+    ...presenceRows(presence),
     ...memoryRows(baseline, ours),
     ...browserRows(browser),
   ];
@@ -330,6 +340,7 @@ async function main(): Promise<void> {
       baseline,
       ours,
       browser,
+      presence,
       verdicts,
     }),
   );
