@@ -43,7 +43,7 @@ describe('sync service lifecycle', () => {
   });
 
   it('drops a connection that stops answering pings', async () => {
-    server = await startSyncServer({ tokens: TOKENS, limits: { heartbeatMs: 20 } });
+    server = await startSyncServer({ tokens: TOKENS, limits: { heartbeatMs: 250 } });
     const silent = new WebSocket(`${server.url}?token=token-dana`, { autoPong: false });
     silent.on('error', () => {});
     const closed = new Promise((resolve) => silent.on('close', resolve));
