@@ -29,6 +29,8 @@ test('a message of an earlier day shows its time once: the day in the separator,
   await page.setViewportSize({ width: 1280, height: 800 });
   try {
     await signIn(page, 'sam');
+    // Earlier tests add conversations above hers: find her as a user would, by search.
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill('Fatima');
     await row(page, 'Fatima Al-Sayed').click();
     await expect(page.getByText('Yesterday', { exact: true }).first()).toBeVisible();
     const times = page.locator('time.bubble__time');

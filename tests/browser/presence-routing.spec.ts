@@ -24,6 +24,14 @@ async function setRouting(page: Page, on: boolean): Promise<void> {
   await expect(box).toBeVisible();
   if ((await box.isChecked()) !== on) await box.click();
   await expect(box).toBeChecked({ checked: on });
+  if (on) {
+    // Earlier tests on the shared demo server may have given Sam several open conversations:
+    // a capacity above any of that keeps this test about availability, not about load.
+    const capacity = page.getByRole('spinbutton', { name: 'Capacity per agent' });
+    await capacity.fill('50');
+    await capacity.press('Tab');
+    await expect(capacity).toHaveValue('50');
+  }
   await page.getByRole('link', { name: 'Back to inbox' }).click();
 }
 
