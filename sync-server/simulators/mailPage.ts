@@ -5,32 +5,18 @@
  * what the customer's mail server does with our next mail. Talks to `/_sim/mail/state`,
  * `/_sim/mail/send` and `/_sim/mail/customer` on the same origin.
  */
-export const MAIL_PAGE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mail client · Switchboard simulators</title>
-<style>
-  :root { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #1f2937; background: #eef0f3; }
-  body { margin: 0; }
-  header { padding: 12px 20px; background: #1e3a8a; color: #fff; }
-  header h1 { margin: 0; font-size: 18px; }
-  header p { margin: 4px 0 0; font-size: 13px; opacity: .9; }
-  header a { color: #fff; }
-  main { display: grid; grid-template-columns: minmax(220px, 300px) minmax(0, 640px); gap: 20px; padding: 20px; justify-content: center; }
-  section { background: #fff; border-radius: 12px; padding: 14px; box-shadow: 0 1px 3px rgb(16 24 40 / 12%); }
-  h2 { font-size: 15px; margin: 0 0 10px; }
-  ul.customers { list-style: none; margin: 0 0 14px; padding: 0; }
-  ul.customers button { width: 100%; text-align: left; padding: 8px 10px; margin-bottom: 4px; border: 1px solid #cfd4da; border-radius: 8px; background: #fff; font: inherit; cursor: pointer; }
-  ul.customers button[aria-pressed="true"] { background: #e0e7ff; border-color: #1e3a8a; font-weight: 600; }
+import { simulatorPageHead } from './simulatorPageHead.ts';
+
+export const MAIL_PAGE_HTML = `${simulatorPageHead({
+  title: 'Mail client',
+  accent: '#1e3a8a',
+  accentTint: '#e0e7ff',
+  focusRing: '#b45309',
+  panelWidth: '640px',
+  stackBelow: '760px',
+  pageStyles: `
   .addr { display: block; font-size: 12px; color: #4b5563; font-weight: 400; overflow-wrap: anywhere; }
   #outcome-wrap { margin-bottom: 12px; }
-  fieldset { border: 1px solid #e2e5e9; border-radius: 8px; margin: 0; padding: 8px 10px; }
-  label { display: block; font-size: 13px; margin: 6px 0 2px; }
-  input[type=text], input[type=email], textarea, select { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #cfd4da; border-radius: 6px; }
-  button.primary { margin-top: 8px; padding: 7px 14px; border: 0; border-radius: 6px; background: #1e3a8a; color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
-  button:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 2px solid #b45309; outline-offset: 2px; }
   .sub { font-size: 12px; color: #4b5563; margin: 0 0 8px; }
   ol.mailbox { list-style: none; margin: 0 0 12px; padding: 0; display: flex; flex-direction: column; gap: 8px; max-height: 55vh; overflow-y: auto; }
   ol.mailbox li { border: 1px solid #e2e5e9; border-radius: 8px; padding: 8px 10px; }
@@ -44,13 +30,8 @@ export const MAIL_PAGE_HTML = `<!doctype html>
   .tag.delayed { background: #fef3c7; color: #92400e; }
   .actions { margin-top: 6px; }
   .actions button { font: inherit; font-size: 13px; padding: 3px 10px; border: 1px solid #cfd4da; border-radius: 6px; background: #fff; cursor: pointer; }
-  .empty { color: #4b5563; font-size: 14px; }
-  .error { color: #b91c1c; font-size: 13px; }
-  [hidden] { display: none !important; }
-  @media (max-width: 760px) { main { grid-template-columns: 1fr; } }
-</style>
-</head>
-<body>
+`,
+})}<body>
 <header>
   <h1>Mail client</h1>
   <p>Play a customer writing to <strong id="support">support</strong>. Mail goes to Switchboard over real SMTP; Switchboard's replies arrive here through the simulated relay. <a href="../">Customer phone</a></p>

@@ -5,30 +5,17 @@
  * talking to the control API on the same origin (`/_sim/state`, `/_sim/{whatsapp,sms}/send`,
  * `/_sim/customer`).
  */
-export const PHONE_PAGE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Customer phone · Switchboard simulators</title>
-<style>
-  :root { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #1f2937; background: #eef0f3; }
-  body { margin: 0; }
-  header { padding: 12px 20px; background: #0f5132; color: #fff; }
-  header h1 { margin: 0; font-size: 18px; }
-  header p { margin: 4px 0 0; font-size: 13px; opacity: .9; }
-  main { display: grid; grid-template-columns: minmax(220px, 300px) minmax(0, 560px); gap: 20px; padding: 20px; justify-content: center; }
-  section { background: #fff; border-radius: 12px; padding: 14px; box-shadow: 0 1px 3px rgb(16 24 40 / 12%); }
-  h2 { font-size: 15px; margin: 0 0 10px; }
-  ul.customers { list-style: none; margin: 0 0 14px; padding: 0; }
-  ul.customers button { width: 100%; text-align: left; padding: 8px 10px; margin-bottom: 4px; border: 1px solid #cfd4da; border-radius: 8px; background: #fff; font: inherit; cursor: pointer; }
-  ul.customers button[aria-pressed="true"] { background: #e6f4ea; border-color: #0f5132; font-weight: 600; }
+import { simulatorPageHead } from './simulatorPageHead.ts';
+
+export const PHONE_PAGE_HTML = `${simulatorPageHead({
+  title: 'Customer phone',
+  accent: '#0f5132',
+  accentTint: '#e6f4ea',
+  focusRing: '#1d4ed8',
+  panelWidth: '560px',
+  stackBelow: '720px',
+  pageStyles: `
   .tag { font-size: 11px; padding: 1px 6px; border-radius: 99px; background: #eef0f3; margin-left: 6px; }
-  fieldset { border: 1px solid #e2e5e9; border-radius: 8px; margin: 0; padding: 8px 10px; }
-  label { display: block; font-size: 13px; margin: 6px 0 2px; }
-  input[type=text], input[type=tel], textarea, select { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; border: 1px solid #cfd4da; border-radius: 6px; }
-  button.primary { margin-top: 8px; padding: 7px 14px; border: 0; border-radius: 6px; background: #0f5132; color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
-  button:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
   .phone { display: flex; flex-direction: column; min-height: 480px; background: #efeae2; }
   .phone h2 { margin-bottom: 2px; }
   .phone .sub { font-size: 12px; color: #4b5563; margin: 0 0 8px; }
@@ -43,13 +30,8 @@ export const PHONE_PAGE_HTML = `<!doctype html>
   .status-failed, .status-undelivered { color: #b91c1c; font-weight: 600; }
   .toggles { display: flex; gap: 16px; flex-wrap: wrap; font-size: 13px; margin: 6px 0; }
   .toggles label { display: inline-flex; gap: 6px; align-items: center; margin: 0; }
-  .empty { color: #4b5563; font-size: 14px; }
-  .error { color: #b91c1c; font-size: 13px; }
-  [hidden] { display: none !important; }
-  @media (max-width: 720px) { main { grid-template-columns: 1fr; } }
-</style>
-</head>
-<body>
+`,
+})}<body>
 <header>
   <h1>Customer phone</h1>
   <p>Play a customer on WhatsApp or SMS. Messages go to Switchboard through the provider simulators, signed as the real providers sign them.</p>
