@@ -8,6 +8,7 @@ import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared
 import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
+import { PendingWork } from '../ops/PendingWork.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
 
@@ -155,7 +156,7 @@ export class ConversationService {
   private readonly contacts: ConversationServiceOptions['contacts'];
   private readonly adapters = new Map<Channel, ChannelAdapter>();
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly pending = new PendingWork();
   private readonly inflight = new Set<string>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly eventListeners = new Set<(event: ConversationEvent) => void>();
@@ -194,13 +195,13 @@ export class ConversationService {
     if (this.unsubscribe) return;
     this.unsubscribeAccepted = this.docs.onClientUpdateAccepted((event) => this.onClientUpdateAccepted(event));
     this.unsubscribe = this.docs.onClientUpdate((event) => this.onClientUpdate(event));
-    this.track(this.recoverStaged());
+    this.pending.track(this.recoverStaged());
     this.resumeOutbox();
   }
 
   /** Resolves when every write and delivery started so far has finished. */
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.pending.settled();
   }
 
   /**
@@ -659,7 +660,7 @@ export class ConversationService {
     for (const entry of entries) {
       if (entry.kind !== 'message') continue;
       if (this.outboxInsert(entry.id, workspaceId, conversationId, meta.channel) && !this.closed) {
-        this.track(this.deliver({ message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 }));
+        this.pending.track(this.deliver({ message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 }));
       }
     }
     if (this.closed) return;
@@ -778,7 +779,7 @@ export class ConversationService {
       await this.enqueue(row.workspace_id, row.conversation_id, () =>
         this.updateSummary(row.workspace_id, row.conversation_id, (s) => this.withAgentEntries(s, [entry], found.count)),
       );
-      this.track(this.deliver({ ...row, attempts: 0 }));
+      this.pending.track(this.deliver({ ...row, attempts: 0 }));
     }
   }
 
@@ -788,7 +789,7 @@ export class ConversationService {
         ? this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND channel = ? ORDER BY created_at`).all(channel)
         : this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at`).all()
     ) as OutboxRow[];
-    for (const row of rows) this.track(this.deliver(row));
+    for (const row of rows) this.pending.track(this.deliver(row));
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -832,7 +833,7 @@ export class ConversationService {
         } else if (!this.closed) {
           const timer = setTimeout(() => {
             this.retryTimers.delete(timer);
-            this.track(this.deliver({ ...row, attempts }));
+            this.pending.track(this.deliver({ ...row, attempts }));
           }, delay);
           timer.unref?.();
           this.retryTimers.add(timer);
@@ -912,16 +913,7 @@ export class ConversationService {
     void settled.then(() => {
       if (this.queues.get(key) === settled) this.queues.delete(key);
     });
-    this.track(run);
+    this.pending.track(run);
     return run;
-  }
-
-  private track(p: Promise<unknown>): void {
-    const settled = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
   }
 }

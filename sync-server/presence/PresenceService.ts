@@ -13,6 +13,7 @@ import { INDEX_ROOTS } from '../../shared/schema/workspaceIndex.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
+import { PendingWork } from '../ops/PendingWork.ts';
 
 const ACTOR = 'presence';
 
@@ -80,7 +81,7 @@ export class PresenceService {
   private readonly now: () => number;
   private readonly workspaces = new Map<string, Promise<WorkspaceState>>();
   private readonly listeners = new Set<(change: PresenceChange) => void>();
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly pending = new PendingWork();
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
@@ -115,7 +116,7 @@ export class PresenceService {
 
   /** Resolves when every flush started so far has finished. */
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.pending.settled();
   }
 
   /** Called after each change of an agent's derived state. */
@@ -221,7 +222,7 @@ export class PresenceService {
       ws.dirty.add(principal.agentId);
       return this.flush(principal.workspaceId, ws);
     });
-    this.track(run.catch((err: unknown) => this.logger.error({ event: 'presence_failed', workspace: principal.workspaceId, reason: String(err) })));
+    this.pending.track(run.catch((err: unknown) => this.logger.error({ event: 'presence_failed', workspace: principal.workspaceId, reason: String(err) })));
   }
 
   private agentOf(ws: WorkspaceState, agentId: string): AgentState {
@@ -282,7 +283,7 @@ export class PresenceService {
     const ws = await loading;
     ws.settings = settings;
     for (const id of ws.agents.keys()) ws.dirty.add(id);
-    this.track(this.flush(workspaceId, ws));
+    this.pending.track(this.flush(workspaceId, ws));
   }
 
   /** The derived state of one agent now (docs/presence-routing.md has the table). */
@@ -311,7 +312,7 @@ export class PresenceService {
       ws.flushing = null;
     });
     ws.flushing = run;
-    this.track(run);
+    this.pending.track(run);
     return run;
   }
 
@@ -365,14 +366,5 @@ export class PresenceService {
         }
       }
     }
-  }
-
-  private track(p: Promise<unknown>): void {
-    const settled = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
   }
 }

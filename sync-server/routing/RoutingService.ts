@@ -7,6 +7,7 @@ import type { Principal } from '../auth/Principal.ts';
 import type { AssignOutcome, ConversationEvent, ConversationService } from '../conversations/ConversationService.ts';
 import type { DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
+import { PendingWork } from '../ops/PendingWork.ts';
 import type { PresenceChange, PresenceMember, PresenceService } from '../presence/PresenceService.ts';
 
 const SCHEMA = `
@@ -87,7 +88,7 @@ export class RoutingService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly pending = new PendingWork();
   private readonly unsubscribes: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -134,7 +135,7 @@ export class RoutingService {
   }
 
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.pending.settled();
   }
 
   /** Re-routes conversations whose grace period ran out while their assignee stayed away (RTE4). */
@@ -394,8 +395,7 @@ export class RoutingService {
     void settled.then(() => {
       if (this.queues.get(ws) === settled) this.queues.delete(ws);
     });
-    this.pending.add(settled);
-    void settled.then(() => this.pending.delete(settled));
+    this.pending.track(settled);
     return run;
   }
 }
