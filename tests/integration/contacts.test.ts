@@ -4,10 +4,10 @@ import type { SessionInfo } from '../../shared/protocol/rest.ts';
 import type { ContactProfile } from '../../shared/schema/contact.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { type ConversationSummary, INDEX_ROOTS } from '../../shared/schema/workspaceIndex.ts';
+import { ACME_WS, seedAcme } from '../helpers/seedAcme.ts';
 import { startApp, type TestApp } from '../helpers/startApp.ts';
 
-const WS = 'acme';
-const PASSWORD = 'switchboard';
+const WS = ACME_WS;
 
 describe('contact profiles and merges (CON1–CON6)', () => {
   let app: TestApp;
@@ -31,17 +31,7 @@ describe('contact profiles and merges (CON1–CON6)', () => {
 
   beforeAll(async () => {
     app = await startApp();
-    const dir = app.server.directory;
-    dir.createWorkspace(WS, 'Acme Support');
-    dir.createWorkspace('other', 'Other Co');
-    await dir.createAgent({ workspaceId: WS, email: 'dana@example.com', name: 'Dana Reyes', role: 'admin', password: PASSWORD });
-    await dir.createAgent({ workspaceId: WS, email: 'lee@example.com', name: 'Lee Chen', role: 'lead', password: PASSWORD });
-    await dir.createAgent({ workspaceId: WS, email: 'sam@example.com', name: 'Sam Patel', role: 'agent', password: PASSWORD });
-    await dir.createAgent({ workspaceId: 'other', email: 'eve@example.com', name: 'Eve Other', role: 'admin', password: PASSWORD });
-    admin = await app.signIn('dana@example.com', PASSWORD);
-    lead = await app.signIn('lee@example.com', PASSWORD);
-    agent = await app.signIn('sam@example.com', PASSWORD);
-    outsider = await app.signIn('eve@example.com', PASSWORD);
+    ({ admin, lead, agent, outsider } = await seedAcme(app));
   });
 
   afterAll(async () => {

@@ -3,11 +3,12 @@ import WebSocket from 'ws';
 import { indexDoc } from '../../shared/ids.ts';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
 import { INDEX_ROOTS, type MemberSummary } from '../../shared/schema/workspaceIndex.ts';
+import { ACME_PASSWORD, ACME_WS, seedAcme } from '../helpers/seedAcme.ts';
 import { startApp, type TestApp } from '../helpers/startApp.ts';
 import { waitUntil } from '../helpers/waitUntil.ts';
 
-const WS = 'acme';
-const PASSWORD = 'switchboard';
+const WS = ACME_WS;
+const PASSWORD = ACME_PASSWORD;
 
 describe('team members (TEAM1–TEAM6)', () => {
   let app: TestApp;
@@ -30,16 +31,7 @@ describe('team members (TEAM1–TEAM6)', () => {
 
   beforeAll(async () => {
     app = await startApp();
-    const dir = app.server.directory;
-    dir.createWorkspace(WS, 'Acme Support');
-    dir.createWorkspace('other', 'Other Co');
-    await dir.createAgent({ workspaceId: WS, email: 'dana@example.com', name: 'Dana Reyes', role: 'admin', password: PASSWORD });
-    await dir.createAgent({ workspaceId: WS, email: 'lee@example.com', name: 'Lee Chen', role: 'lead', password: PASSWORD });
-    await dir.createAgent({ workspaceId: WS, email: 'sam@example.com', name: 'Sam Patel', role: 'agent', password: PASSWORD });
-    await dir.createAgent({ workspaceId: 'other', email: 'eve@example.com', name: 'Eve Other', role: 'admin', password: PASSWORD });
-    admin = await app.signIn('dana@example.com', PASSWORD);
-    lead = await app.signIn('lee@example.com', PASSWORD);
-    agent = await app.signIn('sam@example.com', PASSWORD);
+    ({ admin, lead, agent } = await seedAcme(app));
   });
 
   afterAll(async () => {
