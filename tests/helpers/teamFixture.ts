@@ -41,7 +41,10 @@ export interface Team {
   arrive(contactName: string): Promise<string>;
   settle(): Promise<void>;
   api(who: Member, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Stops the server and its devices; the data directory stays (restart with `startTeam({ dataDir })`). */
   close(): Promise<void>;
+  /** Stops the server and its devices and deletes the data directory. */
+  dispose(): Promise<void>;
 }
 
 export async function startTeam(opts: { dataDir?: string; clock?: { now: number } } = {}): Promise<Team> {
@@ -123,6 +126,10 @@ export async function startTeam(opts: { dataDir?: string; clock?: { now: number 
     async close() {
       for (const c of clients.splice(0)) c.close();
       await app.stop();
+    },
+    async dispose() {
+      for (const c of clients.splice(0)) c.close();
+      await app.dispose();
     },
   };
   await settle();

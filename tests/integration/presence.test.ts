@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { indexDoc, settingsDoc } from '../../shared/ids.ts';
@@ -15,8 +14,7 @@ describe('presence: availability derived by the server from every device', () =>
     team = await startTeam();
   });
   afterEach(async () => {
-    await team.close();
-    rmSync(team.app.dataDir, { recursive: true, force: true });
+    await team.dispose();
   });
 
   it('PRS4: an agent with a device and recent input is Online, and another agent sees it live in the index', async () => {

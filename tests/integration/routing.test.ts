@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conversationDoc, settingsDoc } from '../../shared/ids.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
@@ -14,8 +13,7 @@ describe('auto-routing and assignment (server-side, exactly once)', () => {
     team = await startTeam();
   });
   afterEach(async () => {
-    await team.close();
-    rmSync(team.app.dataDir, { recursive: true, force: true });
+    await team.dispose();
   });
 
   const assignee = async (id: string) => (await team.summary(id))?.assigneeId ?? null;
