@@ -29,7 +29,7 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
     <div class="inbox" classList={{ 'inbox--thread-open': props.selectedId !== null }}>
       <Sidebar
         workspaceName={w.workspaceName()}
-        agent={{ name: w.session.agent.name, email: w.session.agent.email, role: w.session.agent.role }}
+        agent={{ name: w.session.agent.name, email: w.session.agent.email, role: w.index.members[w.session.agent.id]?.role ?? w.session.agent.role }}
         filter={w.inbox.assignee()}
         counts={w.inbox.counts()}
         onFilter={w.inbox.setAssignee}

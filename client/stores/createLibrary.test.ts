@@ -1,4 +1,4 @@
-import { createRoot } from 'solid-js';
+import { createMemo, createRoot, createSignal } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { QuickReply, UsageCount } from '../../shared/schema/settings.ts';
@@ -42,6 +42,20 @@ describe('library store', () => {
   it('only admins and leads may edit', () => {
     withLibrary((library) => expect(library.canEdit).toBe(true), 'admin');
     withLibrary((library) => expect(library.canEdit).toBe(false), 'agent');
+  });
+
+  it('follows a role change at once: a demoted lead loses the edit controls without a reload', () => {
+    const doc = new Y.Doc();
+    const handle = { doc: () => doc } as unknown as DocHandle;
+    createRoot((dispose) => {
+      const [role, setRole] = createSignal<'lead' | 'agent'>('lead');
+      const library = createLibrary(handle, role);
+      const shown = createMemo(() => library.canEdit);
+      expect(shown()).toBe(true);
+      setRole('agent');
+      expect(shown()).toBe(false);
+      dispose();
+    });
   });
 
   it('SET2: refuses to save an entry with a bad template, as the server would', () => {

@@ -82,7 +82,9 @@ export interface LibraryStore {
 }
 
 /** The quick replies and canned responses of the workspace settings document. */
-export function createLibrary(handle: DocHandle, role: Role): LibraryStore {
+export function createLibrary(handle: DocHandle, role: Role | (() => Role)): LibraryStore {
+  // The role is live (the index's member entry): a promotion or demotion shows without a reload.
+  const currentRole = typeof role === 'function' ? role : () => role;
   const map = <T,>(root: string) => () => handle.doc().getMap<T>(root) as Y.Map<T>;
   const replies = createYMapValues<QuickReply>(map<QuickReply>(SETTINGS_ROOTS.quickReplies));
   const canned = createYMapValues<CannedResponse>(map<CannedResponse>(SETTINGS_ROOTS.cannedResponses));
@@ -106,7 +108,9 @@ export function createLibrary(handle: DocHandle, role: Role): LibraryStore {
   const ymap = (kind: LibraryKind) => handle.doc().getMap<QuickReply | CannedResponse>(SETTINGS_ROOTS[kind]);
 
   const store: LibraryStore = {
-    canEdit: canManage(role),
+    get canEdit() {
+      return canManage(currentRole());
+    },
     quickReplies,
     cannedResponses,
     list,

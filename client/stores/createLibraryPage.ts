@@ -93,7 +93,9 @@ export function createLibraryPage(library: LibraryStore, kind: LibraryKind): Lib
 
   return {
     kind,
-    canEdit: library.canEdit,
+    get canEdit() {
+      return library.canEdit;
+    },
     shown,
     all,
     categories,

@@ -76,7 +76,8 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
   const settingsHandle = client.retain(settingsDoc(ws));
   onCleanup(() => settingsHandle.release());
   const settings = createYMapStore<unknown>(() => settingsHandle.doc().getMap(SETTINGS_ROOTS.workspace));
-  const library = createLibrary(settingsHandle, session.agent.role);
+  const role = () => index.members[me]?.role ?? session.agent.role;
+  const library = createLibrary(settingsHandle, role);
   const search = createSearch({ db: sync.db, conversations: index.conversations });
   const listSort = (): ListSort => (isListSort(agent.prefs.listSort) ? agent.prefs.listSort : 'activity');
   const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview, sort: listSort });

@@ -188,6 +188,20 @@ test('a Web Push delivered to the service worker while no app page is open shows
 
   const registration = registrations.find((r) => r.scopeURL.endsWith('/'));
   expect(registration).toBeDefined();
+  // The closed app page must be gone for the service worker too (a window it still counts as
+  // focused would get the push in-app instead of a system notification).
+  await expect
+    .poll(async () => {
+      const worker = context.serviceWorkers()[0];
+      if (!worker) return -1;
+      return worker.evaluate(async () => {
+        type WindowClients = { matchAll(o: { type: string; includeUncontrolled: boolean }): Promise<Array<{ url: string }>> };
+        const sw = self as unknown as { clients: WindowClients; location: Location };
+        const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+        return windows.filter((c) => c.url.startsWith(sw.location.origin)).length;
+      });
+    })
+    .toBe(0);
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(registration?.scopeURL ?? '').origin, registrationId: registration?.registrationId ?? '', data: received });
   await expect
     .poll(async () => {

@@ -66,7 +66,7 @@ export function NotificationSettings() {
     }
   };
 
-  const canSetDefaults = () => canManage(w.session.agent.role);
+  const canSetDefaults = () => canManage(w.index.members[w.session.agent.id]?.role ?? w.session.agent.role);
   const settingsHandle = w.client.retain(settingsDoc(w.session.workspace.id));
   onCleanup(() => settingsHandle.release());
   const setDefaults = (value: NotificationPrefs) => {
