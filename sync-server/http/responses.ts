@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiError } from '../../shared/protocol/rest.ts';
+import { readRawBody } from './readRawBody.ts';
 
 /** Error codes of the REST API (the `error` field of ApiError). */
 export type ApiErrorCode =
@@ -54,41 +55,17 @@ export function readJson(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<J
     req.resume();
     return Promise.resolve({ ok: false, status: 415, error: 'unsupported-media-type', message: 'Send JSON (application/json)' });
   }
-  const tooLarge = { ok: false, status: 413, error: 'payload-too-large', message: `The body exceeds ${limit} bytes` } as const;
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.resolve(tooLarge);
-  }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (result: JsonBody) => {
-      if (done) return;
-      done = true;
-      resolve(result);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        finish(tooLarge);
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        finish({ ok: true, value: JSON.parse(text) as unknown });
-      } catch {
-        finish({ ok: false, status: 400, error: 'invalid-json', message: 'The body is not valid JSON' });
-      }
-    });
-    req.on('error', () => finish({ ok: false, status: 400, error: 'invalid-request', message: 'The request body could not be read' }));
+  return readRawBody(req, limit).then((raw): JsonBody => {
+    if (!raw.ok) {
+      return raw.status === 413
+        ? { ok: false, status: 413, error: 'payload-too-large', message: `The body exceeds ${limit} bytes` }
+        : { ok: false, status: 400, error: 'invalid-request', message: 'The request body could not be read' };
+    }
+    try {
+      return { ok: true, value: JSON.parse(raw.body.toString('utf8')) as unknown };
+    } catch {
+      return { ok: false, status: 400, error: 'invalid-json', message: 'The body is not valid JSON' };
+    }
   });
 }
 

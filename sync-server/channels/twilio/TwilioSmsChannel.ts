@@ -8,7 +8,7 @@ import type { Logger } from '../../ops/log.ts';
 import type { ChannelLedger } from '../ChannelLedger.ts';
 import { type ChannelModule, OUTCOME_UNKNOWN, type WebhookAnswer, neverReachedProvider } from '../ChannelModule.ts';
 import { type TwilioAccount, twilioInbox } from '../channelConfig.ts';
-import { readRawBody } from '../readRawBody.ts';
+import { readRawBody } from '../../http/readRawBody.ts';
 import { TWILIO_STATUS, classifyTwilioError, twilioReason } from './twilioErrors.ts';
 import { type FormParams, verifyTwilioSignature } from './twilioSignature.ts';
 

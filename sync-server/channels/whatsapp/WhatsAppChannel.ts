@@ -7,7 +7,7 @@ import type { Logger } from '../../ops/log.ts';
 import type { ChannelLedger } from '../ChannelLedger.ts';
 import { type ChannelModule, OUTCOME_UNKNOWN, type WebhookAnswer, neverReachedProvider } from '../ChannelModule.ts';
 import { type WhatsAppAccount, whatsappInbox } from '../channelConfig.ts';
-import { readRawBody } from '../readRawBody.ts';
+import { readRawBody } from '../../http/readRawBody.ts';
 import { type GraphError, classifyGraphError } from './graphErrors.ts';
 import { WaNotification, type WaStatus, describeWhatsAppMessage, whatsappFailure } from './whatsappPayload.ts';
 import { verifyWhatsAppSignature } from './whatsappSignature.ts';
