@@ -185,6 +185,11 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   });
   conversations.registerChannel(webchat);
   let serverUrl = '';
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  /** The URL shown to people (publicBaseUrl when given). */
+  const publicUrl = (address: AddressInfo) => options.publicBaseUrl?.replace(/\/+$/, '') ?? `http://${shownHost}:${address.port}`;
+  /** The URL channel callbacks use: in-process simulators call (and sign for) the loopback address; others the public URL. */
+  const ownUrl = (address: AddressInfo) => (simulators ? `http://${host.includes(':') ? '[::1]' : '127.0.0.1'}:${address.port}` : publicUrl(address));
   const channels = createChannels({
     config: channelConfig.config,
     db,
@@ -193,7 +198,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     serverUrl: () => serverUrl,
     ...(options.channelFetch ? { fetch: options.channelFetch } : {}),
   });
-  conversations.start();
+  // Deliveries wait until the server knows its URL (below, after listen).
+  conversations.start({ deliver: false });
   const contactRead = new ContactReadRelay({ docs, adapter: (channel) => conversations.channelAdapter(channel), logger });
   const members = (workspaceId: string) => directory.listAgents(workspaceId).map(({ id, name, active }) => ({ id, name, active }));
   const presence = new PresenceService({
@@ -284,6 +290,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   let address: AddressInfo;
   try {
     address = await listen(server, options.port, host);
+    serverUrl = ownUrl(address);
     await channels.start();
   } catch (err) {
     if (server.listening) await new Promise<void>((done) => server.close(() => done()));
@@ -301,10 +308,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     db.close();
     throw err;
   }
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  const url = options.publicBaseUrl?.replace(/\/+$/, '') ?? `http://${shownHost}:${address.port}`;
-  // In-process simulators call (and sign for) the loopback address; others the public URL.
-  serverUrl = simulators ? `http://${host.includes(':') ? '[::1]' : '127.0.0.1'}:${address.port}` : url;
+  conversations.startDeliveries();
   if (simulators) {
     simulators.setSwitchboardUrl(serverUrl);
     if (channels.email.smtpPort) simulators.setSwitchboardSmtp('127.0.0.1', channels.email.smtpPort);
@@ -345,7 +349,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   };
 
   return {
-    url,
+    url: publicUrl(address),
     port: address.port,
     host,
     dataDir,

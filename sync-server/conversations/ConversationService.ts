@@ -163,6 +163,8 @@ export class ConversationService {
   private unsubscribe: (() => void) | null = null;
   private unsubscribeAccepted: (() => void) | null = null;
   private closed = false;
+  /** Channel deliveries started (startDeliveries). */
+  private delivering = false;
   private readonly activityListeners = new Set<(activity: ConversationActivity) => void>();
 
   constructor(options: ConversationServiceOptions) {
@@ -179,7 +181,7 @@ export class ConversationService {
   /** Adds the outgoing side of a channel; pending messages of that channel are delivered now. */
   registerChannel(adapter: ChannelAdapter): void {
     this.adapters.set(adapter.channel, adapter);
-    if (this.unsubscribe) this.resumeOutbox(adapter.channel);
+    if (this.delivering) this.resumeOutbox(adapter.channel);
   }
 
   /** The outgoing side registered for a channel (typing, read marks), if any. */
@@ -188,13 +190,25 @@ export class ConversationService {
   }
 
   /**
-   * Starts listening to client updates, delivers what the outbox still holds, and finishes what
-   * a crash interrupted (staged messages whose update did reach the store).
+   * Starts listening to client updates and, unless `deliver` is false, delivering (see
+   * startDeliveries). The server holds deliveries until it knows its own public URL: a channel
+   * message carries callback URLs built from it (Twilio's StatusCallback).
    */
-  start(): void {
+  start(opts: { deliver?: boolean } = {}): void {
     if (this.unsubscribe) return;
     this.unsubscribeAccepted = this.docs.onClientUpdateAccepted((event) => this.onClientUpdateAccepted(event));
     this.unsubscribe = this.docs.onClientUpdate((event) => this.onClientUpdate(event));
+    if (opts.deliver !== false) this.startDeliveries();
+  }
+
+  /**
+   * Delivers what the outbox holds (messages recorded while deliveries were held stay pending
+   * until now) and finishes what a crash interrupted (staged messages whose update did reach
+   * the store).
+   */
+  startDeliveries(): void {
+    if (this.delivering) return;
+    this.delivering = true;
     this.pending.track(this.recoverStaged());
     this.resumeOutbox();
   }
@@ -793,7 +807,8 @@ export class ConversationService {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    if (this.closed || this.inflight.has(row.message_id) || !this.db.open) return;
+    // Not delivering yet: the row stays pending and startDeliveries picks it up.
+    if (!this.delivering || this.closed || this.inflight.has(row.message_id) || !this.db.open) return;
     const adapter = this.adapters.get(row.channel as Channel);
     if (!adapter) return; // stays pending until the channel is registered
     // A row listed twice (resumed by two callers) is delivered once: only while still pending.

@@ -148,6 +148,8 @@ export class TwilioSimulator {
     if (!/^\+\d{6,15}$/.test(to)) return twilioError(res, 400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (!body) return twilioError(res, 400, 21602, 'Message body is required.');
     if (body.length > 1600) return twilioError(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    const callback = form.get('StatusCallback');
+    if (callback !== null && !/^https?:\/\/[^/]/.test(callback)) return twilioError(res, 400, 21609, `The StatusCallback URL ${callback} is not a valid URL.`);
     if (this.customers.get(to)?.optedOut) return twilioError(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
     const fromNumber = form.get('From') ?? (form.get('MessagingServiceSid') ? this.options.number : '');
     if (!this.numbers().includes(fromNumber))
@@ -157,7 +159,7 @@ export class TwilioSimulator {
     if (known) return respondCreated(res, this.resource(known)), true;
     const fault = this.faults.shift();
     if (fault && fault !== 'drop-answer') return twilioError(res, fault.http, fault.code, fault.message);
-    const msg: SmsSentMessage = { sid: sid('SM'), from: fromNumber, to, body, statusCallback: form.get('StatusCallback'), at: this.options.now(), status: 'queued' };
+    const msg: SmsSentMessage = { sid: sid('SM'), from: fromNumber, to, body, statusCallback: callback, at: this.options.now(), status: 'queued' };
     this.sent.push(msg);
     if (typeof key === 'string') this.byIdempotencyKey.set(key, msg);
     this.line(to, { direction: 'out', text: body, at: msg.at, sid: msg.sid, status: 'queued' });
