@@ -41,8 +41,9 @@ interface LoggedRow extends WriterRow {
  *   doc_snapshots  doc | data | through_seq   the compacted state of every update ≤ through_seq
  *   doc-updates.<n>.log   appended updates not yet in doc_updates (UpdateLog)
  *
- * Appending: the appends of one event-loop turn are written at setImmediate with one write() to
- * the update log, and their promises resolve once it returned (durable against a killed
+ * Appending: the appends made by one callback (e.g. every frame of one socket read) are written
+ * in a microtask right after it, with one write() to the update log, and their promises resolve
+ * once it returned (durable against a killed
  * process, like a WAL commit with synchronous=NORMAL, for one syscall instead of a dozen). A checkpoint
  * (1 s after an append, or at 5,000 waiting) hands the logged rows to the document writer, a
  * worker thread with its own connection, which inserts them (INSERT OR IGNORE on (doc, seq)); once
@@ -153,7 +154,7 @@ export class SqliteDocStore implements DocStore {
     return stored;
   }
 
-  /** Queues the update for this turn's write. The buffer must not change until the promise resolves. */
+  /** Queues the update for the write that follows the current callback. The buffer must not change until the promise resolves. */
   append(name: string, update: Uint8Array): Promise<number> {
     if (this.closed || this.broken) return Promise.reject(this.broken ?? new Error('the document store is closed'));
     let seq = this.lastSeq.get(name);
@@ -164,7 +165,7 @@ export class SqliteDocStore implements DocStore {
       this.queue.push({ name, seq, update, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        queueMicrotask(() => this.flush());
       }
     });
   }
@@ -198,7 +199,7 @@ export class SqliteDocStore implements DocStore {
     this.lastSeq.delete(name);
   }
 
-  /** Writes every queued append now (also runs by itself once per event-loop turn). */
+  /** Writes every queued append now (also runs by itself in a microtask after the first append). */
   flush(): void {
     this.scheduled = false;
     if (this.queue.length === 0) return;
