@@ -125,11 +125,14 @@ describe('notifications through the real server: feed, Web Push to the local pus
 
   it('NTF6: reads availability from presence: Offline by choice silences, merely disconnected devices do not', async () => {
     const setPresence = (value: unknown) => app.server.docs.change(indexDoc(WS), 'test', (doc) => doc.getMap('presence').set(ids.sam, value));
-    await setPresence({ agentId: ids.sam, status: 'offline', chosen: 'offline', auto: null, since: 1, chosenBy: null, chosenAt: 1 });
+    // Offline since now: within routing's grace period, so the conversation stays Sam's (RTE4
+    // would re-route it away from an agent who has been gone for longer).
+    const now = Date.now();
+    await setPresence({ agentId: ids.sam, status: 'offline', chosen: 'offline', auto: null, since: now, chosenBy: null, chosenAt: now });
     const c = await conversation(ids.sam);
     await contactSays(c, 'Anyone?');
     expect(await feedOf(ids.sam)).toEqual({});
-    await setPresence({ agentId: ids.sam, status: 'offline', chosen: 'online', auto: 'disconnected', since: 2, chosenBy: null, chosenAt: 1 });
+    await setPresence({ agentId: ids.sam, status: 'offline', chosen: 'online', auto: 'disconnected', since: now, chosenBy: null, chosenAt: now });
     await contactSays(c, 'Hello?');
     expect((await feedOf(ids.sam))[c]).toMatchObject({ count: 1, body: 'Hello?' });
   });
