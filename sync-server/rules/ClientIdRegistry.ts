@@ -46,8 +46,9 @@ export class ClientIdRegistry implements ClientIdLookup {
   bind(doc: string, clientId: number, owner: string): string {
     const current = this.ownerOf(doc, clientId);
     if (current !== undefined) return current;
-    this.insert.run(doc, clientId, owner, this.now());
-    const stored = this.select.get(doc, clientId)?.owner ?? owner;
+    // Inserted: it is ours. Not inserted: another process bound it first (read who).
+    const inserted = this.insert.run(doc, clientId, owner, this.now()).changes === 1;
+    const stored = inserted ? owner : (this.select.get(doc, clientId)?.owner ?? owner);
     this.docCache(doc).set(clientId, stored);
     return stored;
   }
