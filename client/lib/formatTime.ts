@@ -52,7 +52,28 @@ export function messageTime(at: number, now: number): string {
 /** "Monday, March 3, 2025 at 2:05 PM": a message's tooltip. */
 export function fullDateTime(at: number): string {
   const date = new Date(at);
-  return `${FULL_DAY.format(date)} at ${clockTime(date)}`;
+  return `${fullDay(date)} at ${clockTime(date)}`;
+}
+
+/** FULL_DAY per calendar day, formatted once: a thread's bubbles share a handful of days. */
+const fullDays = new Map<number, string>();
+function fullDay(date: Date): string {
+  const key = date.getFullYear() * 10_000 + date.getMonth() * 100 + date.getDate();
+  let label = fullDays.get(key);
+  if (label === undefined) {
+    if (fullDays.size > 1000) fullDays.clear();
+    label = FULL_DAY.format(date);
+    fullDays.set(key, label);
+  }
+  return label;
+}
+
+/**
+ * Creates the formatters a thread needs (the first Intl formatter of a page loads locale data,
+ * ~10 ms), so that opening the first conversation does not pay for it. Call when idle.
+ */
+export function prepareThreadFormats(): void {
+  fullDateTime(Date.now());
 }
 
 /**
@@ -107,7 +128,7 @@ export function dayLabel(at: number, now: number): string {
   const then = new Date(at);
   if (sameDay(then, new Date(now))) return 'Today';
   if (sameDay(then, new Date(now - DAY))) return 'Yesterday';
-  return FULL_DAY.format(then);
+  return fullDay(then);
 }
 
 export function sameDay(a: Date, b: Date): boolean {

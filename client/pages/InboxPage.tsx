@@ -1,9 +1,11 @@
 import { canManage } from '../../shared/schema/roles.ts';
-import { createMemo, For, Show } from 'solid-js';
+import { createMemo, For, onMount, Show } from 'solid-js';
 import { ConversationList } from '../components/ConversationList.tsx';
 import { InboxIcon } from '../components/icons.tsx';
 import { Sidebar } from '../components/Sidebar.tsx';
+import { whenIdle } from '../lib/afterPaint.ts';
 import { formatCount } from '../lib/formatCount.ts';
+import { prepareThreadFormats } from '../lib/formatTime.ts';
 import { type AssigneeFilter, isListSort, LIST_SORTS } from '../stores/conversationOrder.ts';
 import { useWorkspace } from '../stores/createWorkspace.ts';
 import { ConversationPane } from './ConversationPane.tsx';
@@ -14,6 +16,8 @@ const LIST_ID = 'conversation-list-panel';
 /** The inbox: sidebar, conversation list and (when one is selected) the conversation. */
 export function InboxPage(props: { selectedId: string | null; onSignOut: () => void }) {
   const w = useWorkspace();
+  // The first conversation opened should not wait for Intl's locale data.
+  onMount(() => whenIdle(prepareThreadFormats, 0, 1000));
   const ids = w.inbox.ids;
   const total = () => w.inbox.total();
   const sortDescription = () => LIST_SORTS.find((s) => s.value === w.listSort())?.description ?? 'newest activity first';

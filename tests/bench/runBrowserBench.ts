@@ -228,11 +228,26 @@ async function waitQuiet(page: Page, quietMs = 500, timeoutMs = 10_000): Promise
     .catch(() => undefined);
 }
 
-/** Clicks the big conversation's row and waits until its last bubble is painted. */
-async function openThread(page: Page, contactName: string, timeoutMs: number): Promise<number> {
+/**
+ * Clicks the big conversation's row and waits until its last bubble is painted. With `profile`,
+ * records a CPU profile of the page from the click to the paint and returns its summary.
+ */
+async function openThread(page: Page, contactName: string, timeoutMs: number, profile = false): Promise<{ ms: number; profile: string | null }> {
+  const cdp = profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.getByRole('link', { name: new RegExp(`^${contactName}`) }).first().click();
   const m = await waitForMark(page, 'threadPaint', timeoutMs);
-  return (m.threadPaint as number) - (m.clickAt as number);
+  let summary: string | null = null;
+  if (cdp) {
+    const { profile: cpu } = await cdp.send('Profiler.stop');
+    summary = summarizeProfile(cpu as unknown as Parameters<typeof summarizeProfile>[0], 25, resolveFrame);
+    await cdp.detach();
+  }
+  return { ms: (m.threadPaint as number) - (m.clickAt as number), profile: summary };
 }
 
 /**
@@ -322,7 +337,7 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
     await waitQuiet(page);
     const threadDoc = `${BENCH_WORKSPACE}/conv/${seed.bigId}`;
     const prefetched = await storedBytes(page, threadDoc);
-    const openFirst = await openThread(page, seed.bigContactName, 60_000);
+    const openFirst = (await openThread(page, seed.bigContactName, 60_000)).ms;
     details.push({ metric: 'open it the first time (ms)', value: openFirst.toFixed(0) });
     details.push({ metric: 'on the device before (KiB)', value: (prefetched / 1024).toFixed(0) });
     const threadBytes = await waitStored(page, threadDoc, 60_000);
@@ -335,7 +350,9 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
       const r = await coldStart(context, seed.bigContactName);
       page = r.page;
       await waitQuiet(page);
-      opens.push(await openThread(page, seed.bigContactName, 30_000));
+      const opened = await openThread(page, seed.bigContactName, 30_000, profile && i === 2);
+      opens.push(opened.ms);
+      if (opened.profile) log(`browser: CPU profile of opening the cached conversation (click → last bubble painted):\n${opened.profile}`);
     }
     await page.close({ runBeforeUnload: true });
     details.push({ metric: 'open cached conversation, each (ms)', value: opens.map((v) => v.toFixed(0)).join(', ') });
