@@ -13,6 +13,11 @@ export const DATABASE_FILE = 'switchboard.db';
  * WAL with synchronous=NORMAL: a committed transaction is in the WAL file (the OS page cache)
  * when `run()` returns, so it survives a killed process (`kill -9`); only a power loss can drop
  * the last transactions. Components create their own tables on the returned handle.
+ *
+ * `prepare` is memoised by SQL text on the returned handle: better-sqlite3 compiles a statement
+ * on every call (tens of µs), and components prepare where they run a query, some of them once
+ * per message. Nothing here uses statement modes (`pluck`, `raw`, `expand`) or `iterate`, which
+ * would make a shared statement unsafe.
  */
 export function openDatabase(dataDir: string | ':memory:'): Database.Database {
   let db: Database.Database;
@@ -26,5 +31,23 @@ export function openDatabase(dataDir: string | ':memory:'): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  memoisePrepare(db);
   return db;
+}
+
+/** Distinct statements kept per database (the code has a few hundred SQL texts at most). */
+const MAX_STATEMENTS = 1000;
+
+function memoisePrepare(db: Database.Database): void {
+  const compile = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= MAX_STATEMENTS) statements.clear();
+      statement = compile(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as Database.Database['prepare'];
 }
