@@ -7,12 +7,21 @@ export interface WriterRow {
   update: Uint8Array;
 }
 
+/** Consecutive updates of one document as one `doc_update_packs` row (updatePack.ts). */
+export interface WriterPack {
+  name: string;
+  firstSeq: number;
+  lastSeq: number;
+  data: Uint8Array;
+}
+
 /**
  * Performs SqliteDocStore's writes to doc_updates / doc_snapshots, in the order asked. The
  * worker version keeps every commit, page write and WAL checkpoint (fsync) off the event loop.
  */
 export interface DocWriter {
-  insert(rows: WriterRow[]): Promise<void>;
+  /** Inserts packs (INSERT OR IGNORE on (doc, last_seq)), all or none. */
+  insertPacks(packs: WriterPack[]): Promise<void>;
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void>;
   delete(name: string): Promise<void>;
   /** Resolves once everything asked before is done. */
@@ -23,6 +32,7 @@ export interface DocWriter {
 /** Writes on the caller's connection, synchronously (in-memory databases, and start-up replay). */
 export class InlineDocWriter implements DocWriter {
   private readonly insertTx: (rows: WriterRow[]) => void;
+  private readonly insertPacksTx: (packs: WriterPack[]) => void;
   private readonly compactTx: (name: string, snapshot: Uint8Array, throughSeq: number, at: number) => void;
   private readonly deleteTx: (name: string) => void;
 
@@ -33,18 +43,28 @@ export class InlineDocWriter implements DocWriter {
        ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
          through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
     );
+    const insertPack = db.prepare<[string, number, number, Uint8Array]>(
+      'INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, first_seq, data) VALUES (?, ?, ?, ?)',
+    );
     const deleteUpdatesThrough = db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
+    const deletePacksThrough = db.prepare<[string, number]>('DELETE FROM doc_update_packs WHERE doc = ? AND last_seq <= ?');
     const deleteUpdates = db.prepare<[string]>('DELETE FROM doc_updates WHERE doc = ?');
+    const deletePacks = db.prepare<[string]>('DELETE FROM doc_update_packs WHERE doc = ?');
     const deleteSnapshot = db.prepare<[string]>('DELETE FROM doc_snapshots WHERE doc = ?');
     this.insertTx = db.transaction((rows: WriterRow[]) => {
       for (const row of rows) insertUpdate.run(row.name, row.seq, row.update);
     });
+    this.insertPacksTx = db.transaction((packs: WriterPack[]) => {
+      for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.firstSeq, pack.data);
+    });
     this.compactTx = db.transaction((name: string, snapshot: Uint8Array, throughSeq: number, at: number) => {
       upsertSnapshot.run(name, snapshot, throughSeq, at);
       deleteUpdatesThrough.run(name, throughSeq);
+      deletePacksThrough.run(name, throughSeq);
     });
     this.deleteTx = db.transaction((name: string) => {
       deleteUpdates.run(name);
+      deletePacks.run(name);
       deleteSnapshot.run(name);
     });
   }
@@ -54,8 +74,8 @@ export class InlineDocWriter implements DocWriter {
     this.insertTx(rows);
   }
 
-  insert(rows: WriterRow[]): Promise<void> {
-    return attempt(() => this.insertTx(rows));
+  insertPacks(packs: WriterPack[]): Promise<void> {
+    return attempt(() => this.insertPacksTx(packs));
   }
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void> {
     return attempt(() => this.compactTx(name, snapshot, throughSeq, at));
@@ -81,7 +101,7 @@ function attempt(fn: () => void): Promise<void> {
 }
 
 type Op =
-  | { op: 'insert'; rows: WriterRow[] }
+  | { op: 'insert-packs'; packs: WriterPack[] }
   | { op: 'compact'; name: string; snapshot: Uint8Array; throughSeq: number; at: number }
   | { op: 'delete'; name: string }
   | { op: 'sync' }
@@ -111,8 +131,8 @@ export class WorkerDocWriter implements DocWriter {
     this.spawn();
   }
 
-  insert(rows: WriterRow[]): Promise<void> {
-    return this.call({ op: 'insert', rows });
+  insertPacks(packs: WriterPack[]): Promise<void> {
+    return this.call({ op: 'insert-packs', packs });
   }
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void> {
     return this.call({ op: 'compact', name, snapshot, throughSeq, at });

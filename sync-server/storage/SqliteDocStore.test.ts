@@ -9,6 +9,7 @@ import { appendFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { waitFor } from '../../tests/helpers/waitFor.ts';
 import { SqliteDocStore, type SqliteDocStoreOptions } from './SqliteDocStore.ts';
 import { encodeRecord } from './UpdateLog.ts';
+import { decodePack } from './updatePack.ts';
 
 docStoreContract('SqliteDocStore', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'docstore-'));
@@ -109,7 +110,11 @@ describe('SqliteDocStore update log', () => {
     return { db, store: new SqliteDocStore(db, opts) };
   };
   const logFiles = () => readdirSync(dir).filter((f) => f.startsWith('doc-updates.')).sort();
-  const rows = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n;
+  /** Updates SQLite holds: rows (start-up replay) plus the updates inside checkpoint packs. */
+  const rows = (db: Database.Database) =>
+    (db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number }).n +
+    (db.prepare('SELECT data FROM doc_update_packs').all() as { data: Buffer }[]).reduce((n, p) => n + decodePack(p.data).length, 0);
+  const packRows = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM doc_update_packs').get() as { n: number }).n;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'docstore-log-'));
@@ -118,15 +123,17 @@ describe('SqliteDocStore update log', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('logs appends first, moves them into SQLite at a checkpoint, then deletes the log file', async () => {
+  it('logs appends first, moves them into SQLite at a checkpoint (one row per document), then deletes the log file', async () => {
     const { db, store } = open({ checkpointAfterMs: 60_000 });
     await store.append('ws/conv/a', new Uint8Array([1]));
+    await store.append('ws/conv/b', new Uint8Array([9]));
     await store.append('ws/conv/a', new Uint8Array([2]));
     expect(rows(db)).toBe(0);
     expect(logFiles()).toEqual(['doc-updates.1.log']);
     expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
     await store.checkpoint();
-    expect(rows(db)).toBe(2);
+    expect(rows(db)).toBe(3);
+    expect(packRows(db)).toBe(2);
     expect(logFiles()).toEqual(['doc-updates.2.log']);
     expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
     await store.close();
@@ -186,6 +193,23 @@ describe('SqliteDocStore update log', () => {
     copyFileSync(join(dir, 'saved'), join(dir, file!));
     const second = open();
     expect((await second.store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1]]);
+    await second.store.close();
+    second.db.close();
+  });
+
+  it('after compacting through the middle of a checkpoint row, loads only the later updates, also after a reopen', async () => {
+    const first = open({ checkpointAfterMs: 60_000 });
+    for (const b of [1, 2, 3]) await first.store.append('ws/conv/a', new Uint8Array([b]));
+    await first.store.checkpoint();
+    await first.store.compact('ws/conv/a', new Uint8Array([0, 0]), 2);
+    expect((await first.store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[3]]);
+    await first.store.close();
+    first.db.close();
+    const second = open();
+    const stored = await second.store.load('ws/conv/a');
+    expect(stored.updates.map((u) => [...u])).toEqual([[3]]);
+    expect(stored.lastSeq).toBe(3);
+    expect(await second.store.append('ws/conv/a', new Uint8Array([4]))).toBe(4);
     await second.store.close();
     second.db.close();
   });

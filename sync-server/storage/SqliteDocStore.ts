@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { type DocWriter, InlineDocWriter, WorkerDocWriter, type WriterRow } from './DocWriter.ts';
+import { type DocWriter, InlineDocWriter, WorkerDocWriter, type WriterPack, type WriterRow } from './DocWriter.ts';
 import type { DocStore, StoredDoc } from './DocStore.ts';
 import { BrokenLogError, encodeRecord, UpdateLog } from './UpdateLog.ts';
+import { decodePack, encodePack } from './updatePack.ts';
 
 export interface SqliteDocStoreOptions {
   /**
@@ -37,25 +38,27 @@ interface LoggedRow extends WriterRow {
 /**
  * DocStore on better-sqlite3 (open the database with `openDatabase`: WAL, synchronous=NORMAL).
  *
- *   doc_updates    doc | seq | data   one row per update, clustered by (doc, seq)
+ *   doc_update_packs  doc | last_seq | first_seq | data   a checkpoint's updates of one document (updatePack.ts)
+ *   doc_updates    doc | seq | data   one row per update (start-up replay; in-memory databases)
  *   doc_snapshots  doc | data | through_seq   the compacted state of every update ≤ through_seq
- *   doc-updates.<n>.log   appended updates not yet in doc_updates (UpdateLog)
+ *   doc-updates.<n>.log   appended updates not yet in SQLite (UpdateLog)
  *
  * Appending: the appends made by one callback (e.g. every frame of one socket read) are written
  * in a microtask right after it, with one write() to the update log, and their promises resolve
- * once it returned (durable against a killed
- * process, like a WAL commit with synchronous=NORMAL, for one syscall instead of a dozen). A checkpoint
- * (1 s after an append, or at 5,000 waiting) hands the logged rows to the document writer, a
- * worker thread with its own connection, which inserts them (INSERT OR IGNORE on (doc, seq)); once
- * it confirms, their log file is deleted. Compaction and deletion go through the same writer, in
- * order; reads use the caller's connection and add the rows still on their way. At start, what
- * earlier runs left in the log is replayed. Nothing here writes SQLite on the event loop after
+ * once it returned (durable against a killed process, like a WAL commit with synchronous=NORMAL,
+ * for one syscall instead of a dozen). A checkpoint (1 s after an append, or at 5,000 waiting)
+ * hands the logged rows to the document writer, a worker thread with its own connection, which
+ * inserts them as one pack per document (INSERT OR IGNORE on (doc, last_seq)); once it confirms,
+ * their log file is deleted. Compaction and deletion go through the same writer, in order; reads
+ * use the caller's connection and add the rows still on their way. At start, what earlier runs
+ * left in the log is replayed. Nothing here writes SQLite on the event loop after
  * start-up. One store per data directory at a time. See docs/storage.md.
  */
 export class SqliteDocStore implements DocStore {
-  private readonly selectUpdates: Database.Statement<[string], { seq: number; data: Buffer }>;
+  private readonly selectUpdates: Database.Statement<[string, number], { seq: number; data: Buffer }>;
+  private readonly selectPacks: Database.Statement<[string, number], { data: Buffer }>;
   private readonly selectSnapshot: Database.Statement<[string], { data: Buffer; through_seq: number }>;
-  private readonly selectMaxSeq: Database.Statement<[string, string], { seq: number | null }>;
+  private readonly selectMaxSeq: Database.Statement<[string, string, string], { seq: number | null }>;
   private readonly loadTx: (name: string) => StoredDoc;
   private readonly now: () => number;
   private readonly checkpointAfterMs: number;
@@ -95,6 +98,13 @@ export class SqliteDocStore implements DocStore {
         data BLOB NOT NULL,
         PRIMARY KEY (doc, seq)
       ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS doc_update_packs (
+        doc TEXT NOT NULL,
+        last_seq INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (doc, last_seq)
+      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS doc_snapshots (
         doc TEXT PRIMARY KEY,
         data BLOB NOT NULL,
@@ -102,22 +112,33 @@ export class SqliteDocStore implements DocStore {
         updated_at INTEGER NOT NULL
       );
     `);
-    this.selectUpdates = db.prepare('SELECT seq, data FROM doc_updates WHERE doc = ? ORDER BY seq');
+    this.selectUpdates = db.prepare('SELECT seq, data FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY seq');
+    this.selectPacks = db.prepare('SELECT data FROM doc_update_packs WHERE doc = ? AND last_seq > ? ORDER BY last_seq');
     this.selectSnapshot = db.prepare('SELECT data, through_seq FROM doc_snapshots WHERE doc = ?');
     this.selectMaxSeq = db.prepare(
       `SELECT max(seq) AS seq FROM (
          SELECT max(seq) AS seq FROM doc_updates WHERE doc = ?
+         UNION ALL SELECT max(last_seq) FROM doc_update_packs WHERE doc = ?
          UNION ALL SELECT through_seq FROM doc_snapshots WHERE doc = ?)`,
     );
     this.loadTx = db.transaction((name: string): StoredDoc => {
       const snap = this.selectSnapshot.get(name);
-      const rows = this.selectUpdates.all(name);
+      const through = snap?.through_seq ?? 0;
+      // Rows (start-up replay, in-memory databases) and packs (checkpoints); a pack may straddle
+      // the snapshot, and a replayed log may repeat what a pack holds: keep each seq once, > through.
+      const bySeq = new Map<number, Uint8Array>();
+      for (const row of this.selectUpdates.all(name, through)) bySeq.set(row.seq, toBytes(row.data));
+      for (const pack of this.selectPacks.all(name, through)) {
+        for (const { seq, update } of decodePack(toBytes(pack.data))) if (seq > through) bySeq.set(seq, update);
+      }
+      const seqs = [...bySeq.keys()].sort((a, b) => a - b);
       let logBytes = 0;
-      const updates = rows.map((row) => {
-        logBytes += row.data.byteLength;
-        return toBytes(row.data);
+      const updates = seqs.map((seq) => {
+        const update = bySeq.get(seq)!;
+        logBytes += update.byteLength;
+        return update;
       });
-      const lastSeq = Math.max(rows.at(-1)?.seq ?? 0, snap?.through_seq ?? 0);
+      const lastSeq = Math.max(seqs.at(-1) ?? 0, through);
       return { snapshot: snap ? toBytes(snap.data) : null, updates, lastSeq, logBytes };
     });
     this.inline = new InlineDocWriter(db);
@@ -180,13 +201,16 @@ export class SqliteDocStore implements DocStore {
     await this.checkpoint();
     const rows = prefix
       ? this.db
-          .prepare<[string, string, string, string], { doc: string }>(
+          .prepare<[string, string, string, string, string, string], { doc: string }>(
             `SELECT doc FROM doc_snapshots WHERE doc >= ? AND doc < ?
-             UNION SELECT DISTINCT doc FROM doc_updates WHERE doc >= ? AND doc < ? ORDER BY doc`,
+             UNION SELECT DISTINCT doc FROM doc_updates WHERE doc >= ? AND doc < ?
+             UNION SELECT DISTINCT doc FROM doc_update_packs WHERE doc >= ? AND doc < ? ORDER BY doc`,
           )
-          .all(prefix, `${prefix}\u{10FFFF}`, prefix, `${prefix}\u{10FFFF}`)
+          .all(prefix, `${prefix}\u{10FFFF}`, prefix, `${prefix}\u{10FFFF}`, prefix, `${prefix}\u{10FFFF}`)
       : this.db
-          .prepare<[], { doc: string }>('SELECT doc FROM doc_snapshots UNION SELECT DISTINCT doc FROM doc_updates ORDER BY doc')
+          .prepare<[], { doc: string }>(
+            'SELECT doc FROM doc_snapshots UNION SELECT DISTINCT doc FROM doc_updates UNION SELECT DISTINCT doc FROM doc_update_packs ORDER BY doc',
+          )
           .all();
     return rows.map((row) => row.doc);
   }
@@ -247,7 +271,7 @@ export class SqliteDocStore implements DocStore {
   // ---- internals -----------------------------------------------------------------------------
 
   private maxSeq(name: string): number {
-    let seq = this.selectMaxSeq.get(name, name)?.seq ?? 0;
+    let seq = this.selectMaxSeq.get(name, name, name)?.seq ?? 0;
     const logged = this.logged.get(name);
     if (logged?.length) seq = Math.max(seq, logged[logged.length - 1]!.seq);
     return seq;
@@ -297,7 +321,7 @@ export class SqliteDocStore implements DocStore {
     this.unsent = [];
     const files = new Set(rows.map((r) => r.file));
     if (files.has(log.current)) log.rotate();
-    const done = this.writer.insert(rows).then(
+    const done = this.writer.insertPacks(packsOf(rows)).then(
       () => {
         log.remove([...files]);
         this.forget(rows);
@@ -324,6 +348,22 @@ export class SqliteDocStore implements DocStore {
       else this.logged.delete(name);
     }
   }
+}
+
+/** The rows of a checkpoint as one pack per document (rows are in seq order per document). */
+function packsOf(rows: readonly WriterRow[]): WriterPack[] {
+  const byDoc = new Map<string, WriterRow[]>();
+  for (const row of rows) {
+    let list = byDoc.get(row.name);
+    if (!list) byDoc.set(row.name, (list = []));
+    list.push(row);
+  }
+  const packs: WriterPack[] = [];
+  for (const [name, list] of byDoc) {
+    list.sort((a, b) => a.seq - b.seq);
+    packs.push({ name, firstSeq: list[0]!.seq, lastSeq: list[list.length - 1]!.seq, data: encodePack(list) });
+  }
+  return packs;
 }
 
 /** A Uint8Array view of a Buffer from SQLite (no copy; Yjs and lib0 treat both alike). */

@@ -1,9 +1,9 @@
 // The document writer: a worker thread with its own SQLite connection that performs every write
-// of SqliteDocStore's tables (moving logged updates into doc_updates, compaction, deletion), so
+// of SqliteDocStore's tables (moving logged updates into doc_update_packs, compaction, deletion), so
 // commits, page writes and WAL checkpoints (fsync) never pause the server's event loop.
 // Plain JavaScript: it runs the same under tsx, vitest and plain node.
 //
-// Messages in:  { id, op: 'insert', rows: [{ name, seq, update }] }
+// Messages in:  { id, op: 'insert-packs', packs: [{ name, firstSeq, lastSeq, data }] }
 //               { id, op: 'compact', name, snapshot, throughSeq, at }
 //               { id, op: 'delete', name }
 //               { id, op: 'sync' }            (answers once everything before it is done)
@@ -17,33 +17,37 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 
-const insertUpdate = db.prepare('INSERT OR IGNORE INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)');
+const insertPack = db.prepare('INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, first_seq, data) VALUES (?, ?, ?, ?)');
 const upsertSnapshot = db.prepare(
   `INSERT INTO doc_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
    ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
      through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
 );
 const deleteUpdatesThrough = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
+const deletePacksThrough = db.prepare('DELETE FROM doc_update_packs WHERE doc = ? AND last_seq <= ?');
 const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+const deletePacks = db.prepare('DELETE FROM doc_update_packs WHERE doc = ?');
 const deleteSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc = ?');
 
-const insertTx = db.transaction((rows) => {
-  for (const row of rows) insertUpdate.run(row.name, row.seq, row.update);
+const insertPacksTx = db.transaction((packs) => {
+  for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.firstSeq, pack.data);
 });
 const compactTx = db.transaction((name, snapshot, throughSeq, at) => {
   upsertSnapshot.run(name, snapshot, throughSeq, at);
   deleteUpdatesThrough.run(name, throughSeq);
+  deletePacksThrough.run(name, throughSeq);
 });
 const deleteTx = db.transaction((name) => {
   deleteUpdates.run(name);
+  deletePacks.run(name);
   deleteSnapshot.run(name);
 });
 
 parentPort.on('message', (msg) => {
   try {
     switch (msg.op) {
-      case 'insert':
-        insertTx(msg.rows);
+      case 'insert-packs':
+        insertPacksTx(msg.packs);
         break;
       case 'compact':
         compactTx(msg.name, msg.snapshot, msg.throughSeq, msg.at);
