@@ -26,7 +26,9 @@ export type ConversationError = 'not-found' | 'invalid-input';
 export type ConversationEvent =
   | { type: 'created'; workspaceId: string; conversationId: string; assigneeId: string | null }
   | { type: 'contact-message'; workspaceId: string; conversationId: string; reopened: boolean }
-  | { type: 'status'; workspaceId: string; conversationId: string; status: ConversationStatus };
+  | { type: 'status'; workspaceId: string; conversationId: string; status: ConversationStatus }
+  /** Unassigned because its assignee was deactivated: back to routing. */
+  | { type: 'released'; workspaceId: string; conversationId: string };
 
 /** Outcome of `assignOnce`. */
 export type AssignOutcome = 'applied' | 'already-applied' | 'conflict' | 'not-found';
@@ -540,7 +542,12 @@ export class ConversationService {
       });
       return found;
     });
-    await Promise.all(ids.map((id) => this.assign(workspaceId, id, null, undefined, `Unassigned: ${agentName} was deactivated`)));
+    await Promise.all(
+      ids.map(async (id) => {
+        await this.assign(workspaceId, id, null, undefined, `Unassigned: ${agentName} was deactivated`);
+        this.emitEvent({ type: 'released', workspaceId, conversationId: id });
+      }),
+    );
     return ids.length;
   }
 

@@ -191,6 +191,11 @@ export class RoutingService {
         if (e.assigneeId === null) this.enqueueWaiting(ws, e.conversationId);
         void this.drain(ws);
         return;
+      case 'released':
+        // Its assignee was deactivated: it waits for an Online agent like a new one (RTE2).
+        this.enqueueWaiting(ws, e.conversationId);
+        void this.drain(ws);
+        return;
       case 'contact-message':
         void this.inQueue(ws, () => this.onReturn(ws, e.conversationId, e.reopened));
         return;

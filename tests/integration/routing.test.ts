@@ -134,6 +134,19 @@ describe('auto-routing and assignment (server-side, exactly once)', () => {
     expect(await assignee(id)).toBe(m.maya.id);
   });
 
+  it('RTE2: the conversations of a deactivated member go back through routing to an Online agent', async () => {
+    const { m } = team;
+    await team.device(m.sam);
+    const ids = [await team.arrive('Ana'), await team.arrive('Bo')];
+    expect(await Promise.all(ids.map(assignee))).toEqual([m.sam.id, m.sam.id]);
+    await team.device(m.maya);
+    const r = await team.api(m.dana, 'POST', '/api/members/deactivate', { agentId: m.sam.id });
+    expect(r.status).toBe(200);
+    await team.settle();
+    expect(await Promise.all(ids.map(assignee))).toEqual([m.maya.id, m.maya.id]);
+    expect((await history(ids[0]!)).slice(-2)).toEqual(['Unassigned: Sam Patel was deactivated', 'Assigned to Maya Ito (auto-routing)']);
+  });
+
   it('RTE3: an agent takes an unassigned conversation; agents cannot take an assigned one or assign others, and nothing changes', async () => {
     const { m } = team;
     const id = await team.arrive('Ana'); // nobody Online: unassigned
