@@ -89,6 +89,11 @@ export const SmtpListenerSchema = z.object({
   maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Host name in the greeting. */
   name: z.string().max(253).optional(),
+  /**
+   * STARTTLS: PEM files of the listener's key and certificate (chain). Without them the listener
+   * speaks plain SMTP (behind the MX or a relay on a private network).
+   */
+  tls: z.object({ keyFile: z.string().min(1), certFile: z.string().min(1) }).optional(),
 });
 export type SmtpListenerConfig = z.infer<typeof SmtpListenerSchema>;
 

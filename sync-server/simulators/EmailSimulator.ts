@@ -5,6 +5,13 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 
 /**
+ * How the simulated customers' mail servers talk to Switchboard: STARTTLS whenever it is
+ * offered, without verifying the certificate, as MTAs do between themselves (opportunistic
+ * security, RFC 7435).
+ */
+const OPPORTUNISTIC_TLS = { rejectUnauthorized: false };
+
+/**
  * A local stand-in for the mail side of the world (channels-reference 3): the SMTP relay our
  * replies go through, which is also the customers' mailboxes, and the customers' mail clients.
  *
@@ -374,7 +381,7 @@ export class EmailSimulator {
   private async submit(message: SendMailOptions): Promise<{ code: number; response: string }> {
     const target = this.options.switchboard;
     if (!target) return { code: 421, response: '421 Switchboard is not listening yet' };
-    const transport = nodemailer.createTransport({ host: target.host, port: target.port, secure: false, ignoreTLS: true, connectionTimeout: 5_000 });
+    const transport = nodemailer.createTransport({ host: target.host, port: target.port, secure: false, tls: OPPORTUNISTIC_TLS, connectionTimeout: 5_000 });
     try {
       const info = await transport.sendMail(message);
       return { code: Number.parseInt(info.response, 10) || 250, response: info.response };
@@ -390,7 +397,7 @@ export class EmailSimulator {
   async sendRaw(envelopeFrom: string, to: string[], raw: string | Buffer): Promise<number> {
     const target = this.options.switchboard;
     if (!target) return 421;
-    const transport = nodemailer.createTransport({ host: target.host, port: target.port, secure: false, ignoreTLS: true, connectionTimeout: 5_000 });
+    const transport = nodemailer.createTransport({ host: target.host, port: target.port, secure: false, tls: OPPORTUNISTIC_TLS, connectionTimeout: 5_000 });
     try {
       await transport.sendMail({ envelope: { from: envelopeFrom, to }, raw });
       return 250;

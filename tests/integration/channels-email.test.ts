@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conversationDoc, newId } from '../../shared/ids.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
@@ -199,6 +201,27 @@ describe('email channel through real SMTP (listener on port 0, simulated relay)'
     expect(await h.sims.email.sendRaw('x@customer.example', ['nobody@acme-outdoor.example'], 'Subject: hi\r\n\r\nhi\r\n')).toBe(550);
     expect((await h.receipt(conv.id, id))?.status).toBe('sent');
     expect(await emailConversations()).toHaveLength(1);
+  });
+
+  it('offers STARTTLS with a configured certificate: a sender that requires TLS gets its mail in, the customer mail servers use it too', async () => {
+    const tls = { keyFile: 'tests/fixtures/smtp-tls/key.pem', certFile: 'tests/fixtures/smtp-tls/cert.pem' };
+    const requireTls = (port: number) =>
+      nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { ca: readFileSync(tls.certFile), servername: 'localhost' } });
+    const mail = { from: CUSTOMER, to: SUPPORT, subject: 'Over TLS', text: 'Sent over STARTTLS.' };
+
+    // Without a certificate the listener speaks plain SMTP only: a sender that insists on TLS gives up.
+    h = await start();
+    await expect(requireTls(email().smtpPort!).sendMail(mail)).rejects.toThrow(/STARTTLS/i);
+    await h.dispose();
+
+    h = await start({ smtpListener: { tls } });
+    const info = await requireTls(email().smtpPort!).sendMail(mail);
+    expect(info.response).toMatch(/^250/);
+    await waitUntil(async () => {
+      for (const c of await emailConversations()) if ((await h.messages(c.id)).some((m) => m.text.includes('Sent over STARTTLS.'))) return true;
+      return false;
+    }, 'the TLS mail in a conversation');
+    await customerWrites('And this one from the customer’s own mail server.');
   });
 
   it('refuses mail above the size limit with 552 and mail without a From address with 550, storing nothing', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../ops/log.ts';
@@ -29,9 +30,10 @@ const MAX_RECIPIENTS = 50;
 const smtpError = (r: SmtpRefusal) => Object.assign(new Error(r.message), { responseCode: r.code });
 
 /**
- * The built-in SMTP listener (smtp-server): plain SMTP without authentication, as an MX or a
- * relay's forward target. It refuses unknown recipients at RCPT TO, mail above the size limit
- * with 552, and hands every accepted mail's raw bytes to the email channel.
+ * The built-in SMTP listener (smtp-server): SMTP without authentication, as an MX or a relay's
+ * forward target, offering STARTTLS when a key and certificate are configured. It refuses
+ * unknown recipients at RCPT TO, mail above the size limit with 552, and hands every accepted
+ * mail's raw bytes to the email channel.
  */
 export class SmtpListener {
   private readonly server: SMTPServer;
@@ -41,12 +43,15 @@ export class SmtpListener {
   constructor(options: SmtpListenerOptions) {
     this.options = options;
     const { config, logger } = options;
+    // Read at start: a missing or unreadable file stops the server with its path in the error.
+    const tls = config.tls ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) } : null;
     this.server = new SMTPServer({
       ...(config.name ? { name: config.name } : {}),
       banner: 'Switchboard inbound mail',
       size: config.maxBytes,
       authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
+      ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+      disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
       logger: false,
       socketTimeout: 60_000,
       closeTimeout: 5_000,
@@ -79,6 +84,7 @@ export class SmtpListener {
         from: mailFrom ? mailFrom.address : '',
         to: session.envelope.rcptTo.map((r) => r.address),
       };
+      logger.debug({ event: 'smtp_mail', bytes: size, tls: session.secure === true });
       this.options.onMail(Buffer.concat(chunks), envelope).then(
         (refusal) => callback(refusal ? smtpError(refusal) : null),
         (err: unknown) => {
