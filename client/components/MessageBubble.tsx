@@ -5,7 +5,7 @@ import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { clockTime, fullDateTime } from '../lib/formatTime.ts';
 import { DeliveryStatus } from './DeliveryStatus.tsx';
-import { AutomatedTag, EmailAttachments, EmailHtml, EmailSubject } from './EmailParts.tsx';
+import { AutomatedTag, EmailAttachments, EmailHtml, EmailSubject, EmailText } from './EmailParts.tsx';
 import { NoteIcon } from './icons.tsx';
 
 export interface MessageBubbleProps {
@@ -74,7 +74,14 @@ export function MessageBubble(props: MessageBubbleProps) {
               <Show when={props.entry.email?.automated}>{(reason) => <AutomatedTag reason={reason()} />}</Show>
             </div>
             <Show when={props.showSubject && props.entry.email?.subject}>{(subject) => <EmailSubject subject={subject()} />}</Show>
-            <Show when={props.entry.author.type === 'contact' && props.entry.email?.html} fallback={<p class="bubble__text">{props.entry.text}</p>}>
+            <Show
+              when={props.entry.author.type === 'contact' && props.entry.email?.html}
+              fallback={
+                <Show when={props.entry.author.type === 'contact' && props.entry.email} fallback={<p class="bubble__text">{props.entry.text}</p>}>
+                  <EmailText text={props.entry.text} />
+                </Show>
+              }
+            >
               {(html) => <EmailHtml html={html()} />}
             </Show>
             <Show when={props.entry.email?.attachments?.length ? props.entry.email.attachments : null}>{(list) => <EmailAttachments attachments={list()} />}</Show>

@@ -44,13 +44,22 @@ test('Email: a customer writes from the mail client; the agent sees subject, att
         from: address,
         text: formatted,
         inReplyTo: ours?.messageId,
-        html: `<p>${formatted}: <b>urgent</b></p><script>document.title='pwned'</script><img src="https://tracker.example/p.gif" onerror="document.title='pwned'">`,
+        html:
+          `<p>${formatted}: <b>urgent</b></p><script>document.title='pwned'</script><img src="https://tracker.example/p.gif" onerror="document.title='pwned'">` +
+          `<div>On Tue, Acme Support wrote:</div><blockquote><p>${reply}</p></blockquote>`,
       }),
     ).toBe(250);
     const htmlEntry = entry(dana.page, name, formatted);
     await expect(htmlEntry.locator('.email-body b')).toHaveText('urgent');
     await expect(htmlEntry.locator('script, img, iframe')).toHaveCount(0);
     expect(await dana.page.title()).not.toContain('pwned');
+    // The quoted history (our own reply) is folded until asked for, by keyboard too.
+    const quoted = htmlEntry.getByText(reply);
+    await expect(quoted).toBeHidden();
+    await htmlEntry.getByText('Show quoted text').focus();
+    await dana.page.keyboard.press('Enter');
+    await expect(quoted).toBeVisible();
+    await htmlEntry.screenshot({ path: 'test-results/email-quote.png' });
 
     // The mailbox stops existing: the next reply bounces (RFC 3464), Failed with the diagnostic.
     await client.setOutcome('Bounce it (RFC 3464 report: 5.1.1 user unknown)');
