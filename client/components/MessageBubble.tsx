@@ -74,16 +74,12 @@ export function MessageBubble(props: MessageBubbleProps) {
               <Show when={props.entry.email?.automated}>{(reason) => <AutomatedTag reason={reason()} />}</Show>
             </div>
             <Show when={props.showSubject && props.entry.email?.subject}>{(subject) => <EmailSubject subject={subject()} />}</Show>
-            <Show
-              when={props.entry.author.type === 'contact' && props.entry.email?.html}
-              fallback={
-                <Show when={props.entry.author.type === 'contact' && props.entry.email} fallback={<p class="bubble__text">{props.entry.text}</p>}>
-                  <EmailText text={props.entry.text} />
-                </Show>
-              }
-            >
-              {(html) => <EmailHtml html={html()} />}
-            </Show>
+            <Switch fallback={<p class="bubble__text">{props.entry.text}</p>}>
+              <Match when={props.entry.author.type === 'contact' && props.entry.email?.html}>{(html) => <EmailHtml html={html()} />}</Match>
+              <Match when={props.entry.author.type === 'contact' && props.entry.email}>
+                <EmailText text={props.entry.text} />
+              </Match>
+            </Switch>
             <Show when={props.entry.email?.attachments?.length ? props.entry.email.attachments : null}>{(list) => <EmailAttachments attachments={list()} />}</Show>
             <Show when={props.entry.author.type === 'agent'}>
               <div class="bubble__status">

@@ -5,13 +5,15 @@
  * "Show quoted text" disclosure. Only a trailing quote is folded, and never a whole message.
  */
 
+/** Outlook's header above an unquoted copy of the previous message. */
+const ORIGINAL_MESSAGE = /^-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$/i;
 /** An attribution line that introduces the quoted message, in the common clients' languages. */
 const ATTRIBUTION = [
   /^On .{3,200} wrote:\s*$/i,
   /^Le .{3,200} a écrit\s?:\s*$/i,
   /^Am .{3,200} schrieb .{1,200}:\s*$/i,
   /^El .{3,200} escribió:\s*$/i,
-  /^-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$/i,
+  ORIGINAL_MESSAGE,
 ];
 const isAttribution = (line: string) => ATTRIBUTION.some((re) => re.test(line.trim()));
 const isQuoteLine = (line: string) => /^\s*>/.test(line);
@@ -26,16 +28,16 @@ export function splitQuotedText(text: string): { body: string; quoted: string | 
     if (isQuoteLine(line) || (line.trim() === '' && start < lines.length)) start = i;
     else if (line.trim() !== '' || start < lines.length) break;
   }
-  const hasQuotes = start < lines.length && lines.slice(start).some(isQuoteLine);
-  // The attribution line just above the quotes belongs to them; "Original Message" headers
-  // introduce an unquoted copy, folded as a whole.
-  let cut = hasQuotes ? start : -1;
-  if (hasQuotes) {
+  // The attribution line just above the quotes belongs to them; without quotes, an "Original
+  // Message" header introduces an unquoted copy, folded as a whole.
+  let cut: number;
+  if (start < lines.length) {
+    cut = start;
     let above = start - 1;
     while (above >= 0 && (lines[above] as string).trim() === '') above--;
     if (above >= 0 && isAttribution(lines[above] as string)) cut = above;
   } else {
-    cut = lines.findIndex((line) => /^-{2,}\s*(Original Message|Forwarded message)\s*-{2,}\s*$/i.test(line.trim()));
+    cut = lines.findIndex((line) => ORIGINAL_MESSAGE.test(line.trim()));
   }
   if (cut <= 0) return { body: text, quoted: null };
   const body = lines.slice(0, cut).join('\n').trimEnd();
@@ -52,9 +54,8 @@ export function foldQuotedHtml(root: DocumentFragment | Element, doc: Document =
   let last: Element | null = root.lastElementChild;
   // Trailing empty wrappers and line breaks are not content.
   while (last && (last.tagName === 'BR' || (last.textContent ?? '').trim() === '')) last = last.previousElementSibling;
-  if (!last) return;
-  const quote = isQuoteBlock(last) ? last : null;
-  if (!quote) return;
+  if (!last || !isQuoteBlock(last)) return;
+  const quote = last;
   const nodes: Node[] = [quote];
   // The attribution just before a bare blockquote belongs to it.
   const before = quote.previousElementSibling;

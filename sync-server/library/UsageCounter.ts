@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { settingsDoc } from '../../shared/ids.ts';
 import { conversationDoc } from '../../shared/ids.ts';
 import { CONV_ROOTS } from '../../shared/schema/conversation.ts';
@@ -78,8 +78,6 @@ export class UsageCounter {
   private unsubscribeAccepted: (() => void) | null = null;
   /** After `close`: uses are still recorded, and counted at the next start. */
   private deferring = false;
-  /** Prepared once: `record` runs for every accepted conversation update. */
-  private readonly insertUse: Statement<[string, string, string, string, string, number, number]>;
 
   constructor(options: UsageCounterOptions) {
     this.db = options.db;
@@ -87,12 +85,6 @@ export class UsageCounter {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.db.exec(SCHEMA);
-    this.insertUse = this.db.prepare(
-      `INSERT INTO library_usage (workspace_id, conversation_id, message_id, agent_id, uses, created_at, counted)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (workspace_id, conversation_id, message_id) DO UPDATE SET counted = 0
-       WHERE library_usage.counted = -1 AND excluded.counted = 0`,
-    );
   }
 
   /** Listens to client updates and counts what a previous run recorded but did not count. */
@@ -170,6 +162,12 @@ export class UsageCounter {
   private record(event: ClientUpdateEvent, state: -1 | 0): number {
     if (event.ref.kind !== 'conversation' || !this.db.open) return 0;
     const { workspaceId, conversationId } = event.ref;
+    const insert = this.db.prepare(
+      `INSERT INTO library_usage (workspace_id, conversation_id, message_id, agent_id, uses, created_at, counted)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id, conversation_id, message_id) DO UPDATE SET counted = 0
+       WHERE library_usage.counted = -1 AND excluded.counted = 0`,
+    );
     let recorded = 0;
     for (const value of event.added.get(CONV_ROOTS.messages) ?? []) {
       const entry = value as { id?: unknown; kind?: unknown; author?: { type?: unknown; id?: unknown }; uses?: unknown } | null;
@@ -178,7 +176,7 @@ export class UsageCounter {
       if (entry.author?.type !== 'agent' || entry.author.id !== event.principal.agentId) continue;
       const uses = usesOf(entry.uses);
       if (uses.length === 0) continue;
-      const result = this.insertUse.run(workspaceId, conversationId, entry.id, event.principal.agentId, JSON.stringify(uses), this.now(), state);
+      const result = insert.run(workspaceId, conversationId, entry.id, event.principal.agentId, JSON.stringify(uses), this.now(), state);
       recorded += result.changes;
     }
     return recorded;

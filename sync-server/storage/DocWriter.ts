@@ -10,13 +10,12 @@ export interface WriterRow {
 /** Consecutive updates of one document as one `doc_update_packs` row (updatePack.ts). */
 export interface WriterPack {
   name: string;
-  firstSeq: number;
   lastSeq: number;
   data: Uint8Array;
 }
 
 /**
- * Performs SqliteDocStore's writes to doc_updates / doc_snapshots, in the order asked. The
+ * Performs SqliteDocStore's writes to doc_update_packs / doc_updates / doc_snapshots, in the order asked. The
  * worker version keeps every commit, page write and WAL checkpoint (fsync) off the event loop.
  */
 export interface DocWriter {
@@ -43,9 +42,7 @@ export class InlineDocWriter implements DocWriter {
        ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
          through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
     );
-    const insertPack = db.prepare<[string, number, number, Uint8Array]>(
-      'INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, first_seq, data) VALUES (?, ?, ?, ?)',
-    );
+    const insertPack = db.prepare<[string, number, Uint8Array]>('INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, data) VALUES (?, ?, ?)');
     const deleteUpdatesThrough = db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
     const deletePacksThrough = db.prepare<[string, number]>('DELETE FROM doc_update_packs WHERE doc = ? AND last_seq <= ?');
     const deleteUpdates = db.prepare<[string]>('DELETE FROM doc_updates WHERE doc = ?');
@@ -55,7 +52,7 @@ export class InlineDocWriter implements DocWriter {
       for (const row of rows) insertUpdate.run(row.name, row.seq, row.update);
     });
     this.insertPacksTx = db.transaction((packs: WriterPack[]) => {
-      for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.firstSeq, pack.data);
+      for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.data);
     });
     this.compactTx = db.transaction((name: string, snapshot: Uint8Array, throughSeq: number, at: number) => {
       upsertSnapshot.run(name, snapshot, throughSeq, at);

@@ -38,7 +38,7 @@ interface LoggedRow extends WriterRow {
 /**
  * DocStore on better-sqlite3 (open the database with `openDatabase`: WAL, synchronous=NORMAL).
  *
- *   doc_update_packs  doc | last_seq | first_seq | data   a checkpoint's updates of one document (updatePack.ts)
+ *   doc_update_packs  doc | last_seq | data   a checkpoint's updates of one document (updatePack.ts)
  *   doc_updates    doc | seq | data   one row per update (start-up replay; in-memory databases)
  *   doc_snapshots  doc | data | through_seq   the compacted state of every update ≤ through_seq
  *   doc-updates.<n>.log   appended updates not yet in SQLite (UpdateLog)
@@ -101,7 +101,6 @@ export class SqliteDocStore implements DocStore {
       CREATE TABLE IF NOT EXISTS doc_update_packs (
         doc TEXT NOT NULL,
         last_seq INTEGER NOT NULL,
-        first_seq INTEGER NOT NULL,
         data BLOB NOT NULL,
         PRIMARY KEY (doc, last_seq)
       ) WITHOUT ROWID;
@@ -350,7 +349,7 @@ export class SqliteDocStore implements DocStore {
   }
 }
 
-/** The rows of a checkpoint as one pack per document (rows are in seq order per document). */
+/** The rows of a checkpoint as one pack per document (rows come in seq order per document). */
 function packsOf(rows: readonly WriterRow[]): WriterPack[] {
   const byDoc = new Map<string, WriterRow[]>();
   for (const row of rows) {
@@ -358,12 +357,7 @@ function packsOf(rows: readonly WriterRow[]): WriterPack[] {
     if (!list) byDoc.set(row.name, (list = []));
     list.push(row);
   }
-  const packs: WriterPack[] = [];
-  for (const [name, list] of byDoc) {
-    list.sort((a, b) => a.seq - b.seq);
-    packs.push({ name, firstSeq: list[0]!.seq, lastSeq: list[list.length - 1]!.seq, data: encodePack(list) });
-  }
-  return packs;
+  return [...byDoc].map(([name, list]) => ({ name, lastSeq: list[list.length - 1]!.seq, data: encodePack(list) }));
 }
 
 /** A Uint8Array view of a Buffer from SQLite (no copy; Yjs and lib0 treat both alike). */

@@ -3,7 +3,7 @@
 // commits, page writes and WAL checkpoints (fsync) never pause the server's event loop.
 // Plain JavaScript: it runs the same under tsx, vitest and plain node.
 //
-// Messages in:  { id, op: 'insert-packs', packs: [{ name, firstSeq, lastSeq, data }] }
+// Messages in:  { id, op: 'insert-packs', packs: [{ name, lastSeq, data }] }
 //               { id, op: 'compact', name, snapshot, throughSeq, at }
 //               { id, op: 'delete', name }
 //               { id, op: 'sync' }            (answers once everything before it is done)
@@ -17,7 +17,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 
-const insertPack = db.prepare('INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, first_seq, data) VALUES (?, ?, ?, ?)');
+const insertPack = db.prepare('INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, data) VALUES (?, ?, ?)');
 const upsertSnapshot = db.prepare(
   `INSERT INTO doc_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
    ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
@@ -30,7 +30,7 @@ const deletePacks = db.prepare('DELETE FROM doc_update_packs WHERE doc = ?');
 const deleteSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc = ?');
 
 const insertPacksTx = db.transaction((packs) => {
-  for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.firstSeq, pack.data);
+  for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.data);
 });
 const compactTx = db.transaction((name, snapshot, throughSeq, at) => {
   upsertSnapshot.run(name, snapshot, throughSeq, at);
