@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { type Pack, packLogFiles } from './logFormat.mjs';
 
 export interface WriterRow {
   name: string;
@@ -7,20 +8,16 @@ export interface WriterRow {
   update: Uint8Array;
 }
 
-/** Consecutive updates of one document as one `doc_update_packs` row (updatePack.ts). */
-export interface WriterPack {
-  name: string;
-  lastSeq: number;
-  data: Uint8Array;
-}
-
 /**
  * Performs SqliteDocStore's writes to doc_update_packs / doc_updates / doc_snapshots, in the order asked. The
  * worker version keeps every commit, page write and WAL checkpoint (fsync) off the event loop.
  */
 export interface DocWriter {
-  /** Inserts packs (INSERT OR IGNORE on (doc, last_seq)), all or none. */
-  insertPacks(packs: WriterPack[]): Promise<void>;
+  /**
+   * Reads the intact records of closed update-log files and inserts them as one pack per
+   * document and file set (INSERT OR IGNORE on (doc, last_seq)), all or none.
+   */
+  insertLog(paths: string[]): Promise<void>;
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void>;
   delete(name: string): Promise<void>;
   /** Resolves once everything asked before is done. */
@@ -31,7 +28,7 @@ export interface DocWriter {
 /** Writes on the caller's connection, synchronously (in-memory databases, and start-up replay). */
 export class InlineDocWriter implements DocWriter {
   private readonly insertTx: (rows: WriterRow[]) => void;
-  private readonly insertPacksTx: (packs: WriterPack[]) => void;
+  private readonly insertPacksTx: (packs: Pack[]) => void;
   private readonly compactTx: (name: string, snapshot: Uint8Array, throughSeq: number, at: number) => void;
   private readonly deleteTx: (name: string) => void;
 
@@ -51,7 +48,7 @@ export class InlineDocWriter implements DocWriter {
     this.insertTx = db.transaction((rows: WriterRow[]) => {
       for (const row of rows) insertUpdate.run(row.name, row.seq, row.update);
     });
-    this.insertPacksTx = db.transaction((packs: WriterPack[]) => {
+    this.insertPacksTx = db.transaction((packs: Pack[]) => {
       for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.data);
     });
     this.compactTx = db.transaction((name: string, snapshot: Uint8Array, throughSeq: number, at: number) => {
@@ -71,8 +68,8 @@ export class InlineDocWriter implements DocWriter {
     this.insertTx(rows);
   }
 
-  insertPacks(packs: WriterPack[]): Promise<void> {
-    return attempt(() => this.insertPacksTx(packs));
+  insertLog(paths: string[]): Promise<void> {
+    return attempt(() => this.insertPacksTx(packLogFiles(paths)));
   }
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void> {
     return attempt(() => this.compactTx(name, snapshot, throughSeq, at));
@@ -98,7 +95,7 @@ function attempt(fn: () => void): Promise<void> {
 }
 
 type Op =
-  | { op: 'insert-packs'; packs: WriterPack[] }
+  | { op: 'insert-log'; paths: string[] }
   | { op: 'compact'; name: string; snapshot: Uint8Array; throughSeq: number; at: number }
   | { op: 'delete'; name: string }
   | { op: 'sync' }
@@ -128,8 +125,8 @@ export class WorkerDocWriter implements DocWriter {
     this.spawn();
   }
 
-  insertPacks(packs: WriterPack[]): Promise<void> {
-    return this.call({ op: 'insert-packs', packs });
+  insertLog(paths: string[]): Promise<void> {
+    return this.call({ op: 'insert-log', paths });
   }
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void> {
     return this.call({ op: 'compact', name, snapshot, throughSeq, at });

@@ -8,8 +8,7 @@ import { openDatabase } from './openDatabase.ts';
 import { appendFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { waitFor } from '../../tests/helpers/waitFor.ts';
 import { SqliteDocStore, type SqliteDocStoreOptions } from './SqliteDocStore.ts';
-import { encodeRecord } from './UpdateLog.ts';
-import { decodePack } from './updatePack.ts';
+import { decodePack, encodeRecord } from './logFormat.mjs';
 
 docStoreContract('SqliteDocStore', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'docstore-'));
@@ -130,7 +129,6 @@ describe('SqliteDocStore update log', () => {
     await store.append('ws/conv/a', new Uint8Array([2]));
     expect(rows(db)).toBe(0);
     expect(logFiles()).toEqual(['doc-updates.1.log']);
-    expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
     await store.checkpoint();
     expect(rows(db)).toBe(3);
     expect(packRows(db)).toBe(2);
@@ -138,6 +136,25 @@ describe('SqliteDocStore update log', () => {
     expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
     await store.close();
     expect(logFiles()).toEqual([]);
+    db.close();
+  });
+
+  it('loads a document whose updates are still only in the log by checkpointing first', async () => {
+    const { db, store } = open({ checkpointAfterMs: 60_000 });
+    await store.append('ws/conv/a', new Uint8Array([1]));
+    await store.append('ws/conv/b', new Uint8Array([9]));
+    await store.checkpoint();
+    await store.append('ws/conv/a', new Uint8Array([2]));
+    // b has nothing in the log: read from SQLite at once, the log file stays open.
+    expect((await store.load('ws/conv/b')).updates.map((u) => [...u])).toEqual([[9]]);
+    expect(rows(db)).toBe(2);
+    // a has: its update reaches SQLite before the load reads it.
+    const loaded = await store.load('ws/conv/a');
+    expect(loaded.updates.map((u) => [...u])).toEqual([[1], [2]]);
+    expect(loaded.lastSeq).toBe(2);
+    expect(rows(db)).toBe(3);
+    expect(await store.append('ws/conv/a', new Uint8Array([3]))).toBe(3);
+    await store.close();
     db.close();
   });
 
@@ -163,6 +180,22 @@ describe('SqliteDocStore update log', () => {
     await waitFor(() => rows(db) === 1, 'the writer committed');
     expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1]]);
     await checkpointing;
+    await store.close();
+    db.close();
+  });
+
+  it('keeps a log file whose hand-over failed and moves it at the next checkpoint', async () => {
+    const { db, store } = open({ checkpointAfterMs: 60_000 });
+    await store.append('ws/conv/a', new Uint8Array([1]));
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON doc_update_packs BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    await expect(store.checkpoint()).rejects.toThrow('disk full');
+    expect(logFiles()).toEqual(['doc-updates.1.log', 'doc-updates.2.log']);
+    db.exec('DROP TRIGGER refuse');
+    await store.append('ws/conv/a', new Uint8Array([2]));
+    await store.checkpoint();
+    expect(rows(db)).toBe(2);
+    expect(logFiles()).toEqual(['doc-updates.3.log']);
+    expect((await store.load('ws/conv/a')).updates.map((u) => [...u])).toEqual([[1], [2]]);
     await store.close();
     db.close();
   });

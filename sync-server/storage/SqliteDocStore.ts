@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { type DocWriter, InlineDocWriter, WorkerDocWriter, type WriterPack, type WriterRow } from './DocWriter.ts';
+import { type DocWriter, InlineDocWriter, WorkerDocWriter } from './DocWriter.ts';
 import type { DocStore, StoredDoc } from './DocStore.ts';
-import { BrokenLogError, encodeRecord, UpdateLog } from './UpdateLog.ts';
-import { decodePack, encodePack } from './updatePack.ts';
+import { decodePack, encodeRecord } from './logFormat.mjs';
+import { BrokenLogError, UpdateLog } from './UpdateLog.ts';
 
 export interface SqliteDocStoreOptions {
   /**
@@ -14,9 +14,9 @@ export interface SqliteDocStoreOptions {
   updateLog?: boolean;
   /** With the update log: write SQLite from a worker thread (default) or, when false, at each checkpoint on the caller's connection. */
   writerThread?: boolean;
-  /** Move logged updates into SQLite this long after an append (ms, default 1000)… */
+  /** Move logged updates into SQLite this long after an append (ms, default 5000)… */
   checkpointAfterMs?: number;
-  /** …or as soon as this many wait (default 5000). */
+  /** …or as soon as this many wait (default 20 000). */
   checkpointAfterUpdates?: number;
   now?: () => number;
 }
@@ -27,12 +27,6 @@ interface QueuedAppend {
   update: Uint8Array;
   resolve: (seq: number) => void;
   reject: (err: unknown) => void;
-}
-
-/** An update in the log, not yet confirmed in SQLite. */
-interface LoggedRow extends WriterRow {
-  /** The log file holding it. */
-  file: number;
 }
 
 /**
@@ -46,13 +40,14 @@ interface LoggedRow extends WriterRow {
  * Appending: the appends made by one callback (e.g. every frame of one socket read) are written
  * in a microtask right after it, with one write() to the update log, and their promises resolve
  * once it returned (durable against a killed process, like a WAL commit with synchronous=NORMAL,
- * for one syscall instead of a dozen). A checkpoint (1 s after an append, or at 5,000 waiting)
- * hands the logged rows to the document writer, a worker thread with its own connection, which
- * inserts them as one pack per document (INSERT OR IGNORE on (doc, last_seq)); once it confirms,
- * their log file is deleted. Compaction and deletion go through the same writer, in order; reads
- * use the caller's connection and add the rows still on their way. At start, what earlier runs
- * left in the log is replayed. Nothing here writes SQLite on the event loop after
- * start-up. One store per data directory at a time. See docs/storage.md.
+ * for one syscall instead of a dozen). Nothing appended stays in memory: a checkpoint (5 s
+ * after an append, or at 20,000 waiting) closes the log file and hands its path to the document
+ * writer, a worker thread with its own connection, which reads it and inserts one pack per
+ * document (INSERT OR IGNORE on (doc, last_seq)); once it confirms, the file is deleted.
+ * Compaction and deletion go through the same writer, in order. Reads use the caller's
+ * connection; loading a document that still has updates in the log checkpoints first. At start,
+ * what earlier runs left in the log is replayed. Nothing here writes SQLite on the event loop
+ * after start-up. One store per data directory at a time. See docs/storage.md.
  */
 export class SqliteDocStore implements DocStore {
   private readonly selectUpdates: Database.Statement<[string, number], { seq: number; data: Buffer }>;
@@ -70,10 +65,14 @@ export class SqliteDocStore implements DocStore {
   private readonly lastSeq = new Map<string, number>();
   private queue: QueuedAppend[] = [];
   private scheduled = false;
-  /** Logged rows not yet confirmed in SQLite, per document, in seq order (reads add them). */
-  private readonly logged = new Map<string, LoggedRow[]>();
-  /** Logged rows not yet handed to the writer, in log order. */
-  private unsent: LoggedRow[] = [];
+  /** Documents with updates in log files SQLite has not confirmed: the newest such file of each. */
+  private readonly inLog = new Map<string, number>();
+  /** Log files closed and not yet confirmed in SQLite (handed to the writer or waiting to be). */
+  private readonly unconfirmed = new Set<number>();
+  /** Of those, the ones not handed to the writer yet (or to hand again after a failure). */
+  private unsentFiles: number[] = [];
+  /** Updates written to the current log file since it was opened. */
+  private unsentUpdates = 0;
   private checkpointTimer: NodeJS.Timeout | null = null;
   /** The last checkpoint handed to the writer (resolves when SQLite has it). */
   private lastCheckpoint: Promise<void> = Promise.resolve();
@@ -89,8 +88,8 @@ export class SqliteDocStore implements DocStore {
     this.now = opts.now ?? Date.now;
     // Long enough that a checkpoint writes each touched page once for many rows (the writer's
     // cost is mostly pages, not rows); the event loop never waits for it.
-    this.checkpointAfterMs = opts.checkpointAfterMs ?? 1000;
-    this.checkpointAfterUpdates = opts.checkpointAfterUpdates ?? 5000;
+    this.checkpointAfterMs = opts.checkpointAfterMs ?? 5000;
+    this.checkpointAfterUpdates = opts.checkpointAfterUpdates ?? 20_000;
     db.exec(`
       CREATE TABLE IF NOT EXISTS doc_updates (
         doc TEXT NOT NULL,
@@ -159,19 +158,10 @@ export class SqliteDocStore implements DocStore {
 
   async load(name: string): Promise<StoredDoc> {
     this.flush();
-    const stored = this.loadTx(name);
-    // Rows on their way to SQLite; those it already has (seq ≤ lastSeq) are not repeated.
-    const logged = this.logged.get(name);
-    if (logged) {
-      const known = stored.lastSeq;
-      for (const row of logged) {
-        if (row.seq <= known) continue;
-        stored.updates.push(row.update);
-        stored.logBytes += row.update.byteLength;
-        stored.lastSeq = row.seq;
-      }
-    }
-    return stored;
+    // Rare: documents are loaded once and kept while in use; one unloaded and loaded again
+    // within a checkpoint interval waits for its updates to reach SQLite.
+    if (this.inLog.has(name)) await this.checkpoint();
+    return this.loadTx(name);
   }
 
   /** Queues the update for the write that follows the current callback. The buffer must not change until the promise resolves. */
@@ -218,7 +208,6 @@ export class SqliteDocStore implements DocStore {
     this.flush();
     void this.handOver().catch(() => undefined);
     await this.writer.delete(name);
-    this.logged.delete(name);
     this.lastSeq.delete(name);
   }
 
@@ -269,31 +258,26 @@ export class SqliteDocStore implements DocStore {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  /** SQLite's highest sequence number of a document this process has not appended to yet (the log holds none of it). */
   private maxSeq(name: string): number {
-    let seq = this.selectMaxSeq.get(name, name, name)?.seq ?? 0;
-    const logged = this.logged.get(name);
-    if (logged?.length) seq = Math.max(seq, logged[logged.length - 1]!.seq);
-    return seq;
+    return this.selectMaxSeq.get(name, name, name)?.seq ?? 0;
   }
 
   private writeLog(batch: QueuedAppend[]): void {
     const log = this.log!;
-    const records = batch.map((row) => encodeRecord(row.name, row.seq, row.update));
-    log.write(records.length === 1 ? records[0]! : Buffer.concat(records));
-    for (let i = 0; i < batch.length; i++) {
-      const row = batch[i]!;
-      const record = records[i]!;
-      // The record's own copy: the caller may reuse its buffer once the append resolved.
-      const logged: LoggedRow = { name: row.name, seq: row.seq, update: record.subarray(record.length - row.update.byteLength), file: log.current };
-      let list = this.logged.get(row.name);
-      if (!list) this.logged.set(row.name, (list = []));
-      list.push(logged);
-      this.unsent.push(logged);
+    if (batch.length === 1) {
+      const row = batch[0]!;
+      log.write(encodeRecord(row.name, row.seq, row.update));
+    } else {
+      log.write(Buffer.concat(batch.map((row) => encodeRecord(row.name, row.seq, row.update))));
     }
+    const file = log.current;
+    for (const row of batch) this.inLog.set(row.name, file);
+    this.unsentUpdates += batch.length;
   }
 
   private scheduleCheckpoint(): void {
-    if (this.unsent.length >= this.checkpointAfterUpdates) {
+    if (this.unsentUpdates >= this.checkpointAfterUpdates) {
       void this.handOver().catch(() => undefined);
       return;
     }
@@ -306,8 +290,9 @@ export class SqliteDocStore implements DocStore {
   }
 
   /**
-   * Hands every logged row to the writer (and starts a new log file); when SQLite has them, their
-   * files are deleted and reads stop adding them. A failed hand-over is retried at the next one.
+   * Closes the current log file (when it holds anything) and hands every closed, unconfirmed
+   * file to the writer, which reads them into SQLite; once it confirms, the files are deleted.
+   * A failed hand-over is retried at the next one.
    */
   private handOver(): Promise<void> {
     if (this.checkpointTimer) {
@@ -315,18 +300,23 @@ export class SqliteDocStore implements DocStore {
       this.checkpointTimer = null;
     }
     const log = this.log;
-    if (!log || this.unsent.length === 0) return this.lastCheckpoint;
-    const rows = this.unsent;
-    this.unsent = [];
-    const files = new Set(rows.map((r) => r.file));
-    if (files.has(log.current)) log.rotate();
-    const done = this.writer.insertPacks(packsOf(rows)).then(
+    if (!log) return this.lastCheckpoint;
+    if (!log.empty) {
+      const closed = log.rotate();
+      this.unconfirmed.add(closed);
+      this.unsentFiles.push(closed);
+      this.unsentUpdates = 0;
+    }
+    if (this.unsentFiles.length === 0) return this.lastCheckpoint;
+    const files = this.unsentFiles;
+    this.unsentFiles = [];
+    const done = this.writer.insertLog(files.map((id) => log.pathOf(id))).then(
       () => {
-        log.remove([...files]);
-        this.forget(rows);
+        log.remove(files);
+        this.confirmed(files);
       },
       (err: unknown) => {
-        this.unsent = rows.concat(this.unsent);
+        this.unsentFiles = files.concat(this.unsentFiles);
         this.scheduleCheckpoint();
         throw err;
       },
@@ -335,29 +325,13 @@ export class SqliteDocStore implements DocStore {
     return done;
   }
 
-  /** Drops confirmed rows from `logged`. */
-  private forget(rows: LoggedRow[]): void {
-    const upTo = new Map<string, number>();
-    for (const row of rows) upTo.set(row.name, Math.max(upTo.get(row.name) ?? 0, row.seq));
-    for (const [name, seq] of upTo) {
-      const list = this.logged.get(name);
-      if (!list) continue;
-      const rest = list.filter((r) => r.seq > seq);
-      if (rest.length > 0) this.logged.set(name, rest);
-      else this.logged.delete(name);
-    }
+  /** SQLite has `files`: documents whose newest logged update is older than every unconfirmed file are read from SQLite alone again. */
+  private confirmed(files: number[]): void {
+    for (const id of files) this.unconfirmed.delete(id);
+    let oldest = this.log!.current;
+    for (const id of this.unconfirmed) if (id < oldest) oldest = id;
+    for (const [name, file] of this.inLog) if (file < oldest) this.inLog.delete(name);
   }
-}
-
-/** The rows of a checkpoint as one pack per document (rows come in seq order per document). */
-function packsOf(rows: readonly WriterRow[]): WriterPack[] {
-  const byDoc = new Map<string, WriterRow[]>();
-  for (const row of rows) {
-    let list = byDoc.get(row.name);
-    if (!list) byDoc.set(row.name, (list = []));
-    list.push(row);
-  }
-  return [...byDoc].map(([name, list]) => ({ name, lastSeq: list[list.length - 1]!.seq, data: encodePack(list) }));
 }
 
 /** A Uint8Array view of a Buffer from SQLite (no copy; Yjs and lib0 treat both alike). */

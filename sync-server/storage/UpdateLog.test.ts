@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodePack, packLogFiles } from './logFormat.mjs';
 import { decodeRecords, encodeRecord, UpdateLog } from './UpdateLog.ts';
 
 describe('UpdateLog', () => {
@@ -47,6 +48,24 @@ describe('UpdateLog', () => {
       second.log.close();
       first.log.close();
       expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('packs closed log files into one pack per document, in seq order, skipping torn tails and missing files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'updatelog-'));
+    try {
+      const name = 'ws/conv/é☃';
+      const big = new Uint8Array(300).fill(7);
+      writeFileSync(join(dir, '1.log'), Buffer.concat([encodeRecord(name, 1, new Uint8Array([1])), encodeRecord('ws/conv/b', 200, big), encodeRecord(name, 2, new Uint8Array([]))]));
+      writeFileSync(join(dir, '2.log'), encodeRecord(name, 3, new Uint8Array([3, 3])));
+      appendFileSync(join(dir, '2.log'), encodeRecord('ws/conv/b', 201, new Uint8Array([9])).subarray(0, 10));
+      const packs = packLogFiles([join(dir, '1.log'), join(dir, 'gone.log'), join(dir, '2.log')]);
+      expect(packs.map((p) => ({ name: p.name, lastSeq: p.lastSeq, updates: decodePack(p.data) }))).toEqual([
+        { name, lastSeq: 3, updates: [{ seq: 1, update: new Uint8Array([1]) }, { seq: 2, update: new Uint8Array([]) }, { seq: 3, update: new Uint8Array([3, 3]) }] },
+        { name: 'ws/conv/b', lastSeq: 200, updates: [{ seq: 200, update: big }] },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

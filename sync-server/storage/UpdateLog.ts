@@ -1,13 +1,9 @@
 import { closeSync, ftruncateSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
-import * as decoding from 'lib0/decoding';
+import { type LogRecord, decodeRecords } from './logFormat.mjs';
 
-export interface LogRecord {
-  name: string;
-  seq: number;
-  update: Uint8Array;
-}
+export type { LogRecord } from './logFormat.mjs';
+export { decodeRecords, encodeRecord } from './logFormat.mjs';
 
 /**
  * Append-only files of document updates (`doc-updates.<n>.log` in the data directory): the
@@ -16,9 +12,7 @@ export interface LogRecord {
  * killed process. `rotate` closes the current file and starts the next, so a file can be
  * removed as a whole once everything in it is in SQLite.
  *
- * Record layout (little-endian):
- *
- *   u32 bodyLength | u32 crc32(body) | body = varString docName | varUint seq | update bytes
+ * Records are checksummed (layout in logFormat.mjs); a replay stops at the first torn one.
  */
 export class UpdateLog {
   private fd: number;
@@ -69,6 +63,11 @@ export class UpdateLog {
     }
   }
 
+  /** The path of file `id` of this log. */
+  pathOf(id: number): string {
+    return logPath(this.dir, id);
+  }
+
   /** Whether the current file holds anything. */
   get empty(): boolean {
     return this.size === 0;
@@ -107,7 +106,8 @@ export class BrokenLogError extends Error {}
 
 const FILE_PATTERN = /^doc-updates\.(\d+)\.log$/;
 
-function logPath(dir: string, id: number): string {
+/** The path of log file `id` in `dir`. */
+export function logPath(dir: string, id: number): string {
   return join(dir, `doc-updates.${id}.log`);
 }
 
@@ -117,60 +117,4 @@ function listLogFiles(dir: string): number[] {
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
-}
-
-/** One record (see UpdateLog for the layout). */
-export function encodeRecord(name: string, seq: number, update: Uint8Array): Buffer {
-  const nameBytes = Buffer.byteLength(name, 'utf8');
-  const bodyLength = varUintLength(nameBytes) + nameBytes + varUintLength(seq) + update.byteLength;
-  const out = Buffer.allocUnsafe(8 + bodyLength);
-  let at = writeVarUint(out, 8, nameBytes);
-  at += out.write(name, at, 'utf8');
-  at = writeVarUint(out, at, seq);
-  out.set(update, at);
-  out.writeUInt32LE(bodyLength, 0);
-  out.writeUInt32LE(crc32(out.subarray(8)), 4);
-  return out;
-}
-
-function varUintLength(n: number): number {
-  let len = 1;
-  while (n > 0x7f) {
-    n = Math.floor(n / 0x80);
-    len++;
-  }
-  return len;
-}
-
-/** lib0's varUint at `at`; returns the offset after it. */
-function writeVarUint(buf: Buffer, at: number, n: number): number {
-  while (n > 0x7f) {
-    buf[at++] = 0x80 | (n & 0x7f);
-    n = Math.floor(n / 0x80);
-  }
-  buf[at++] = n;
-  return at;
-}
-
-/** Reads whole, intact records from the start of `data`; stops at the first torn or corrupt one. */
-export function decodeRecords(data: Uint8Array): { records: LogRecord[]; validBytes: number } {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const records: LogRecord[] = [];
-  let at = 0;
-  while (at + 8 <= buf.length) {
-    const bodyLength = buf.readUInt32LE(at);
-    if (at + 8 + bodyLength > buf.length) break;
-    const body = buf.subarray(at + 8, at + 8 + bodyLength);
-    if (crc32(body) !== buf.readUInt32LE(at + 4)) break;
-    try {
-      const decoder = decoding.createDecoder(body);
-      const name = decoding.readVarString(decoder);
-      const seq = decoding.readVarUint(decoder);
-      records.push({ name, seq, update: new Uint8Array(body.subarray(decoder.pos)) });
-    } catch {
-      break;
-    }
-    at += 8 + bodyLength;
-  }
-  return { records, validBytes: at };
 }

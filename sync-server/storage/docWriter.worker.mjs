@@ -1,9 +1,11 @@
 // The document writer: a worker thread with its own SQLite connection that performs every write
 // of SqliteDocStore's tables (moving logged updates into doc_update_packs, compaction, deletion), so
-// commits, page writes and WAL checkpoints (fsync) never pause the server's event loop.
+// commits, page writes and WAL checkpoints (fsync) never pause the server's event loop. It reads
+// the closed update-log files itself, so the event loop neither keeps logged updates in memory
+// until a checkpoint nor copies them over to this thread.
 // Plain JavaScript: it runs the same under tsx, vitest and plain node.
 //
-// Messages in:  { id, op: 'insert-packs', packs: [{ name, lastSeq, data }] }
+// Messages in:  { id, op: 'insert-log', paths: [closed log file, …] }   (one pack per document)
 //               { id, op: 'compact', name, snapshot, throughSeq, at }
 //               { id, op: 'delete', name }
 //               { id, op: 'sync' }            (answers once everything before it is done)
@@ -11,6 +13,7 @@
 // Messages out: { id, ok: true } | { id, ok: false, error }   (in the order received)
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { packLogFiles } from './logFormat.mjs';
 
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
@@ -46,8 +49,8 @@ const deleteTx = db.transaction((name) => {
 parentPort.on('message', (msg) => {
   try {
     switch (msg.op) {
-      case 'insert-packs':
-        insertPacksTx(msg.packs);
+      case 'insert-log':
+        insertPacksTx(packLogFiles(msg.paths));
         break;
       case 'compact':
         compactTx(msg.name, msg.snapshot, msg.throughSeq, msg.at);
