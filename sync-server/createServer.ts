@@ -6,7 +6,7 @@ import { Directory } from './auth/Directory.ts';
 import { type Channels, createChannels } from './channels/createChannels.ts';
 import { type ChannelConfigInput, parseChannelConfig } from './channels/channelConfig.ts';
 import type { Router } from './http/Router.ts';
-import { type RunningSimulators, SIM_DEFAULTS, simulatorChannelConfig, startSimulators } from './simulators/startSimulators.ts';
+import type { RunningSimulators } from './simulators/startSimulators.ts';
 import { WorkspaceDocSync } from './auth/WorkspaceDocSync.ts';
 import { ConversationService } from './conversations/ConversationService.ts';
 import { TypingRelay } from './conversations/TypingRelay.ts';
@@ -141,11 +141,10 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   const host = options.host ?? '0.0.0.0';
   const dataDir = options.dataDir === ':memory:' ? ':memory:' : resolve(options.dataDir);
   const metrics = options.metrics ?? createMetrics();
-  const simulators =
-    (options.simulators ?? (options.demo === true && options.channels === undefined))
-      ? await startSimulators({ switchboardUrl: 'http://127.0.0.1:1', statusMode: 'auto', stepMs: 1200 })
-      : null;
-  const channelConfig = parseChannelConfig(simulators ? simulatorChannelConfig(DEMO_WORKSPACE.id, simulators.url, simulators.email.relayPort) : (options.channels ?? {}));
+  // The simulators (and the mail libraries they bring) are loaded only when they run.
+  const sim = (options.simulators ?? (options.demo === true && options.channels === undefined)) ? await import('./simulators/startSimulators.ts') : null;
+  const simulators = sim ? await sim.startSimulators({ switchboardUrl: 'http://127.0.0.1:1', statusMode: 'auto', stepMs: 1200 }) : null;
+  const channelConfig = parseChannelConfig(sim && simulators ? sim.simulatorChannelConfig(DEMO_WORKSPACE.id, simulators.url, simulators.email.relayPort) : (options.channels ?? {}));
   if (!channelConfig.ok) {
     await simulators?.close();
     throw new Error(channelConfig.message);
@@ -403,6 +402,7 @@ function pushSimulatorRoutes(router: Router, sim: PushServiceSimulator): void {
 
 /** Customers who write on WhatsApp and SMS when the demo is first seeded, through the simulators. */
 async function seedDemoChannels(sims: RunningSimulators, logger: Logger): Promise<void> {
+  const { SIM_DEFAULTS } = await import('./simulators/startSimulators.ts');
   sims.whatsapp.addCustomer('16505551234', 'Ana Pérez');
   sims.whatsapp.addCustomer('447700900123', 'Oliver Grant', { readReceipts: false });
   sims.twilio.addCustomer('+14155550100');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { ParsedMail } from 'mailparser';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { MAX_TEXT_LENGTH, type EmailAttachment, type EmailPart, type MessageEntry } from '../../../shared/schema/message.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from '../../conversations/ChannelAdapter.ts';
@@ -12,8 +12,7 @@ import type { EmailAccount, SmtpListenerConfig } from '../channelConfig.ts';
 import { detectAutomated } from './detectAutomated.ts';
 import { EmailStore } from './EmailStore.ts';
 import { type Dsn, dsnReason, parseDeliveryStatus, returnedMessageId } from './parseDsn.ts';
-import { sanitizeInboundHtml, sanitizeOutboundHtml } from './sanitizeEmailHtml.ts';
-import { SmtpListener, type SmtpEnvelope, type SmtpRefusal } from './SmtpListener.ts';
+import type { SmtpEnvelope, SmtpListener, SmtpListenerOptions, SmtpRefusal } from './SmtpListener.ts';
 import { normaliseIds, ourMessageId, parseOurMessageId, replyReferences, replySubject, threadCandidates } from './threading.ts';
 import { parseVerp, verpAddress } from './verp.ts';
 
@@ -48,7 +47,9 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
   private readonly conversations: ConversationService;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private readonly listener: SmtpListener | null;
+  /** Built at start() when there are accounts. */
+  private listener: SmtpListener | null = null;
+  private readonly listenerConfig: SmtpListenerConfig;
   private readonly transports = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
   /** Inbound mail is processed one at a time: two copies of one mail never race past the Message-ID check. */
   private inbound: Promise<unknown> = Promise.resolve();
@@ -61,24 +62,28 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.store = new EmailStore(options.db);
-    this.listener =
-      this.accounts.length > 0
-        ? new SmtpListener({
-            config: options.listener,
-            logger: this.logger,
-            checkRecipient: (address) => (this.route(address) ? null : this.refuseRecipient(address)),
-            onMail: (raw, envelope) => this.receive(raw, envelope),
-          })
-        : null;
+    this.listenerConfig = options.listener;
   }
 
   routes(): void {
     // Email arrives over SMTP, not HTTP.
   }
 
-  /** Starts the SMTP listener and the "delivered if no bounce" sweep. */
+  /**
+   * Starts the SMTP listener and the "delivered if no bounce" sweep (with accounts only). The
+   * mail libraries (smtp-server, mailparser, nodemailer, sanitize-html: about 8 MiB of heap) are
+   * loaded then, or at the first send, so a server without email does not carry them.
+   */
   async start(): Promise<void> {
-    if (!this.listener) return;
+    if (this.accounts.length === 0 || this.listener) return;
+    const { SmtpListener } = await import('./SmtpListener.ts');
+    const options: SmtpListenerOptions = {
+      config: this.listenerConfig,
+      logger: this.logger,
+      checkRecipient: (address) => (this.route(address) ? null : this.refuseRecipient(address)),
+      onMail: (raw, envelope) => this.receive(raw, envelope),
+    };
+    this.listener = new SmtpListener(options);
     const port = await this.listener.listen();
     const every = Math.max(1_000, Math.min(60_000, Math.floor(Math.min(...this.accounts.map((a) => a.deliveredAfterMs)) / 4)));
     this.sweepTimer = setInterval(() => void this.sweep().catch((err: unknown) => this.logger.error({ event: 'email_sweep_failed', reason: String(err) })), every);
@@ -133,6 +138,7 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
     if (routes.length === 0) return { code: 550, message: '5.1.1 No such mailbox here' };
     let parsed: ParsedMail;
     try {
+      const { simpleParser } = await import('mailparser');
       parsed = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
     } catch {
       return { code: 550, message: '5.6.0 The message could not be parsed' };
@@ -184,7 +190,7 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
     const subject = (parsed.subject ?? '').trim().slice(0, 998);
     const conversationId = await this.conversationFor(account, parsed, fromAddress, sender?.name?.trim() || fromAddress, subject);
 
-    const html = typeof parsed.html === 'string' ? sanitizeInboundHtml(parsed.html) : null;
+    const html = typeof parsed.html === 'string' ? (await import('./sanitizeEmailHtml.ts')).sanitizeInboundHtml(parsed.html) : null;
     const attachments: EmailAttachment[] = parsed.attachments
       .filter((a) => !a.related || a.contentDisposition === 'attachment')
       .slice(0, 100)
@@ -343,10 +349,14 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
     return `switchboard ${account.address.toLowerCase()}`;
   }
 
-  private transport(account: EmailAccount): Transporter<SMTPTransport.SentMessageInfo> {
+  private async transport(account: EmailAccount): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
     const key = `${account.workspaceId}\u0000${account.address}`;
     let t = this.transports.get(key);
     if (!t) {
+      const { default: nodemailer } = await import('nodemailer');
+      // Another send may have created it while the library loaded.
+      const created = this.transports.get(key);
+      if (created) return created;
       const { relay } = account;
       t = nodemailer.createTransport({
         host: relay.host,
@@ -391,13 +401,13 @@ export class EmailChannel implements ChannelAdapter, ChannelModule {
       refs: references,
       created_at: this.now(),
     });
-    const html = message.email?.html ? sanitizeOutboundHtml(message.email.html) : null;
+    const html = message.email?.html ? (await import('./sanitizeEmailHtml.ts')).sanitizeOutboundHtml(message.email.html) : null;
     const returnPath = verpAddress(account.bounceLocalPart, domain, message.id, account.verpSecret);
 
     this.ledger.beginSend(message.id, target.workspaceId, target.conversationId, 'email');
     let info: SMTPTransport.SentMessageInfo;
     try {
-      info = await this.transport(account).sendMail({
+      info = await (await this.transport(account)).sendMail({
         from: { name: account.fromName, address: account.address },
         to,
         subject: replySubject(thread?.subject),
