@@ -98,7 +98,7 @@ export function spawnLogged(
   opts: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string },
 ): ChildHandle {
   const fd = openSync(opts.logFile, 'w');
-  const child = spawn(command, args, {
+  const child = spawn(command, [...serverNodeFlags(command), ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', fd, fd],
@@ -126,4 +126,13 @@ export function spawnLogged(
     clearTimeout(timer);
   };
   return { child, exited, logTail, stop };
+}
+
+/**
+ * BENCH_SERVER_FLAGS: extra Node flags for both servers under test (e.g. `--trace-gc` to compare
+ * their garbage collection in the logs kept with BENCH_KEEP=1).
+ */
+function serverNodeFlags(command: string): string[] {
+  if (command !== process.execPath) return [];
+  return (process.env.BENCH_SERVER_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }

@@ -4,14 +4,16 @@
  * beside its target, PASS/MISS) and, as its last line, one JSON object with every result.
  * All traffic stays on 127.0.0.1; the whole run is bounded (hard limit BENCH_TIME_LIMIT_S).
  *
- * Knobs (environment): BENCH_ONLY=baseline,ours,browser,presence (parts to run; presence: 1,000
+ * Knobs (environment): BENCH_ONLY=baseline,ours,browser,pipeline,presence (parts to run; pipeline:
+ * both servers' update path in-process without sockets, runPipeline.ts; presence: 1,000
  * agents' activity and presence changes, BENCH_PRESENCE_AGENTS=n to change the count), BENCH_WORKERS=n
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
  * BENCH_SCENARIOS=a|b (only these fan-out scenarios), BENCH_PROFILE=1 (profile both servers
  * during the first round's measured windows and a PWA cold start, print where the time went;
- * keeps the temp directory).
+ * keeps the temp directory; BENCH_PROFILE=alloc / retained / promoted: allocation profiles instead),
+ * BENCH_SERVER_FLAGS='--flag …' (extra Node flags for both servers, e.g. --trace-gc).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, setPriority, tmpdir } from 'node:os';
@@ -22,17 +24,18 @@ import { type MemoryResult, measureIdleMemory } from './measureIdleMemory.ts';
 import { type Row, fmt, renderTable, verdict } from './report.ts';
 import { type PresenceBenchResult, presenceRows, runPresenceBench } from './runPresence.ts';
 import { type BrowserResult, runBrowserBench } from './runBrowserBench.ts';
+import { type PipelineResult, runPipelineProcess } from './runPipeline.ts';
 import { type FanoutResult, type FanoutScenario, type WindowHooks, runFanout } from './runFanout.ts';
 import { InspectorClient } from './InspectorClient.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { startBaselineServer } from './startBaselineServer.ts';
 import { ourServerMissing, startOurServer } from './startOurServer.ts';
-import { summarizeProfile } from './summarizeProfile.ts';
+import { summarizeAllocations, summarizeProfile } from './summarizeProfile.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
-const only = new Set((process.env.BENCH_ONLY ?? 'baseline,ours,browser,presence').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'baseline,ours,browser,pipeline,presence').split(',').map((s) => s.trim()));
 const timeLimitS = Number(process.env.BENCH_TIME_LIMIT_S ?? 330);
 
 const SCENARIOS: FanoutScenario[] = [
@@ -158,7 +161,13 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
           if (!server) continue;
           log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}`);
           await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
-            const hooks = profileDir && round === 1 ? profileHooks(server, join(profileDir, `${kind}-${sc.key}.cpuprofile`), `${kind} server, fan-out ${sc.key}`) : undefined;
+            const label = `${kind} server, fan-out ${sc.key}`;
+            const hooks =
+              profileDir && round === 1
+                ? ['alloc', 'retained', 'promoted'].includes(process.env.BENCH_PROFILE ?? '')
+                  ? allocationHooks(server, join(profileDir, `${kind}-${sc.key}.heapprofile`), label, process.env.BENCH_PROFILE as 'alloc' | 'retained' | 'promoted')
+                  : profileHooks(server, join(profileDir, `${kind}-${sc.key}.cpuprofile`), label)
+                : undefined;
             const result = await runFanout(pool, server, sc, round, hooks);
             (runs[kind].rounds[sc.key] ??= []).push(result);
           });
@@ -207,6 +216,15 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun): Row[]
   return rows;
 }
 
+function pipelineRows(r: PipelineResult | { skipped: string }): Row[] {
+  const section = 'Update path without sockets (in-process, 50 rooms × 4 clients, lowest of 3)';
+  if ('skipped' in r) return [{ section, metric: 'process CPU per update (µs)', baseline: '—', ours: '—', target: '', result: `skipped: ${r.skipped}` }];
+  return [
+    { section, metric: 'process CPU per update (µs)', baseline: fmt(r.referenceUs, 1), ours: fmt(r.oursUs, 1), target: '', result: '' },
+    { section, metric: 'ours / reference', baseline: '', ours: `${fmt(r.oursUs / r.referenceUs, 2)}×`, target: '', result: '' },
+  ];
+}
+
 function memoryRows(base: ServerRun, ours: ServerRun): Row[] {
   const b = base.memory;
   const o = ours.memory;
@@ -234,6 +252,33 @@ function browserRows(r: BrowserResult): Row[] {
     { section, metric: `open a ${r.threadMessages}-message conversation (ms)`, baseline: '', ours: fmt(r.openThreadMs, 0), target: `≤ ${TARGET.openThreadMs}`, result: verdict(r.openThreadMs <= TARGET.openThreadMs) },
     ...r.details.filter((d) => d.value.length <= 24).map((d) => ({ section, metric: d.metric, baseline: '', ours: d.value, target: '', result: '' })),
   ];
+}
+
+/**
+ * BENCH_PROFILE=alloc: samples the server's allocations (V8's sampling heap profiler, objects
+ * that died included) during the measured window, saves the .heapprofile and prints bytes
+ * allocated per delivered update by allocating function and file. BENCH_PROFILE=retained: the
+ * same for the objects still alive at the end of the window (what the window left on the heap);
+ * BENCH_PROFILE=promoted: objects that outlived a minor GC (what fills the old generation and
+ * makes major GCs come sooner).
+ */
+function allocationHooks(server: ServerUnderTest, file: string, label: string, mode: 'alloc' | 'retained' | 'promoted'): WindowHooks {
+  let inspector: InspectorClient | null = null;
+  return {
+    async before() {
+      inspector = await InspectorClient.connect(server.inspectPort);
+      await inspector.send('HeapProfiler.enable');
+      await inspector.send('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: mode !== 'retained', includeObjectsCollectedByMinorGC: mode === 'alloc' });
+    },
+    async after(window) {
+      if (!inspector) return;
+      const { profile } = (await inspector.send('HeapProfiler.stopSampling')) as { profile: Parameters<typeof summarizeAllocations>[0] };
+      inspector.close();
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      log(`${label}: allocations in the measured window (${file}):\n${summarizeAllocations(profile, window.delivered, 30)}`);
+    },
+  };
 }
 
 /**
@@ -287,13 +332,20 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   log(`node ${process.version}, ${cpus().length} cores, ${workers} load-generator thread(s), ${priority}${quick ? ', QUICK' : ''}; temp ${tmp}`);
 
-  const profileDir = process.env.BENCH_PROFILE === '1' ? join(tmp, 'profile') : null;
+  const profileDir = process.env.BENCH_PROFILE === '1' || ['alloc', 'retained', 'promoted'].includes(process.env.BENCH_PROFILE ?? '') ? join(tmp, 'profile') : null;
   const { baseline, ours } = await runServers(tmp, profileDir);
   let browser: BrowserResult;
   if (!only.has('browser')) browser = { skipped: 'not selected (BENCH_ONLY)' };
   else {
     log('browser: PWA cold start and conversation open');
     browser = await runBrowserBench(root, tmp, log, profileDir !== null);
+  }
+
+  let pipeline: PipelineResult | { skipped: string };
+  if (!only.has('pipeline')) pipeline = { skipped: 'not selected (BENCH_ONLY)' };
+  else {
+    log('pipeline: both servers\' update path in-process, no sockets');
+    pipeline = await runPipelineProcess(root);
   }
 
   let presence: PresenceBenchResult | { skipped: string };
@@ -305,6 +357,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [
     ...SCENARIOS.flatMap((sc) => fanoutRows(sc, baseline, ours)),
+    ...pipelineRows(pipeline),
     ...presenceRows(presence),
     ...memoryRows(baseline, ours),
     ...browserRows(browser),
@@ -340,6 +393,7 @@ async function main(): Promise<void> {
       baseline,
       ours,
       browser,
+      pipeline,
       presence,
       verdicts,
     }),

@@ -86,7 +86,8 @@ async function runPhase(pool: ClientPool, server: ServerUnderTest, sc: FanoutSce
 /** Called around the measured window (e.g. to profile the server during exactly that window). */
 export interface WindowHooks {
   before(): Promise<void>;
-  after(): Promise<void>;
+  /** `delivered`: updates delivered in the window. */
+  after(window: { delivered: number }): Promise<void>;
 }
 
 export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1, hooks?: WindowHooks): Promise<FanoutResult> {
@@ -120,7 +121,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const clientCpuS = ownCpuSeconds() - own0;
     const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
     const eventLoopDelayMaxMs = (await server.eventLoopDelayMaxMs?.()) ?? null;
-    await hooks?.after();
+    await hooks?.after({ delivered: phase.delivered });
 
     const collected = await pool.all('collected', () => ({ type: 'collect', tag }));
     const all = new Float64Array(collected.reduce((n, c) => n + c.latenciesMs.length, 0));

@@ -79,6 +79,55 @@ export function summarizeProfile(profile: Profile, top = 25, resolve?: FrameReso
   ].join('\n');
 }
 
+interface HeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children?: HeapProfileNode[];
+}
+
+/**
+ * Summarises a V8 sampling heap profile (HeapProfiler.stopSampling): bytes allocated per
+ * delivered update, by allocating function, by file, and inclusive for the project's functions.
+ */
+export function summarizeAllocations(profile: { head: HeapProfileNode }, delivered: number, top = 25): string {
+  const short = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
+  const fnKey = (n: HeapProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const selfByFn = new Map<string, number>();
+  const selfByFile = new Map<string, number>();
+  const inclByFn = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapProfileNode, stack: string[]): number => {
+    const key = fnKey(n);
+    let sum = n.selfSize;
+    total += n.selfSize;
+    selfByFn.set(key, (selfByFn.get(key) ?? 0) + n.selfSize);
+    const file = short(n.callFrame.url) || `(${n.callFrame.functionName})`;
+    selfByFile.set(file, (selfByFile.get(file) ?? 0) + n.selfSize);
+    const inner = stack.includes(key) ? stack : [...stack, key];
+    for (const c of n.children ?? []) sum += walk(c, inner);
+    if (!stack.includes(key)) inclByFn.set(key, (inclByFn.get(key) ?? 0) + sum);
+    return sum;
+  };
+  walk(profile.head, []);
+  const per = (bytes: number) => `${(bytes / Math.max(delivered, 1)).toFixed(0).padStart(7)} B`;
+  const list = (m: Map<string, number>, n: number, filter: (k: string) => boolean = () => true) =>
+    [...m]
+      .filter(([k]) => filter(k) && !/^\(root\)/.test(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, bytes]) => `  ${per(bytes)}  ${k}`)
+      .join('\n');
+  return [
+    `${per(total).trim()} allocated per delivered update (${(total / 1024 / 1024).toFixed(1)} MiB in the window, ${delivered} deliveries)`,
+    'by file:',
+    list(selfByFile, 15),
+    'by allocating function:',
+    list(selfByFn, top),
+    "inclusive, the project's functions:",
+    list(inclByFn, top, (k) => !/ nm\/| node:|^\(/.test(k)),
+  ].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const file = process.argv[2];
   if (!file) {
