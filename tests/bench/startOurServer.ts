@@ -99,7 +99,7 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
     eventLoopDelayMaxMs: async () => {
       try {
         const text = await (await fetch(`${baseUrl}/metrics`)).text();
-        const m = /^\w*nodejs_eventloop_lag_max_seconds\s+(\S+)$/m.exec(text);
+        const m = /^switchboard_event_loop_lag_max_seconds\s+(\S+)$/m.exec(text);
         return m ? Number(m[1]) * 1000 : null;
       } catch {
         return null;
