@@ -14,9 +14,9 @@ export interface SqliteDocStoreOptions {
   updateLog?: boolean;
   /** With the update log: write SQLite from a worker thread (default) or, when false, at each checkpoint on the caller's connection. */
   writerThread?: boolean;
-  /** Move logged updates into SQLite this long after an append (ms, default 5000)… */
+  /** Move logged updates into SQLite this long after an append (ms, default 1000)… */
   checkpointAfterMs?: number;
-  /** …or as soon as this many wait (default 20 000). */
+  /** …or as soon as this many wait (default 5000). */
   checkpointAfterUpdates?: number;
   now?: () => number;
 }
@@ -40,8 +40,8 @@ interface QueuedAppend {
  * Appending: the appends made by one callback (e.g. every frame of one socket read) are written
  * in a microtask right after it, with one write() to the update log, and their promises resolve
  * once it returned (durable against a killed process, like a WAL commit with synchronous=NORMAL,
- * for one syscall instead of a dozen). Nothing appended stays in memory: a checkpoint (5 s
- * after an append, or at 20,000 waiting) closes the log file and hands its path to the document
+ * for one syscall instead of a dozen). Nothing appended stays in memory: a checkpoint (1 s
+ * after an append, or at 5,000 waiting) closes the log file and hands its path to the document
  * writer, a worker thread with its own connection, which reads it and inserts one pack per
  * document (INSERT OR IGNORE on (doc, last_seq)); once it confirms, the file is deleted.
  * Compaction and deletion go through the same writer, in order. Reads use the caller's
@@ -88,8 +88,8 @@ export class SqliteDocStore implements DocStore {
     this.now = opts.now ?? Date.now;
     // Long enough that a checkpoint writes each touched page once for many rows (the writer's
     // cost is mostly pages, not rows); the event loop never waits for it.
-    this.checkpointAfterMs = opts.checkpointAfterMs ?? 5000;
-    this.checkpointAfterUpdates = opts.checkpointAfterUpdates ?? 20_000;
+    this.checkpointAfterMs = opts.checkpointAfterMs ?? 1000;
+    this.checkpointAfterUpdates = opts.checkpointAfterUpdates ?? 5000;
     db.exec(`
       CREATE TABLE IF NOT EXISTS doc_updates (
         doc TEXT NOT NULL,
