@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { type Pack, packLogFiles } from './logFormat.mjs';
+import { type DocWrites, prepareDocWrites } from './docWrites.mjs';
 
 export interface WriterRow {
   name: string;
@@ -27,55 +27,25 @@ export interface DocWriter {
 
 /** Writes on the caller's connection, synchronously (in-memory databases, and start-up replay). */
 export class InlineDocWriter implements DocWriter {
-  private readonly insertTx: (rows: WriterRow[]) => void;
-  private readonly insertPacksTx: (packs: Pack[]) => void;
-  private readonly compactTx: (name: string, snapshot: Uint8Array, throughSeq: number, at: number) => void;
-  private readonly deleteTx: (name: string) => void;
+  private readonly writes: DocWrites;
 
   constructor(db: Database.Database) {
-    const insertUpdate = db.prepare<[string, number, Uint8Array]>('INSERT OR IGNORE INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)');
-    const upsertSnapshot = db.prepare<[string, Uint8Array, number, number]>(
-      `INSERT INTO doc_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
-         through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
-    );
-    const insertPack = db.prepare<[string, number, Uint8Array]>('INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, data) VALUES (?, ?, ?)');
-    const deleteUpdatesThrough = db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
-    const deletePacksThrough = db.prepare<[string, number]>('DELETE FROM doc_update_packs WHERE doc = ? AND last_seq <= ?');
-    const deleteUpdates = db.prepare<[string]>('DELETE FROM doc_updates WHERE doc = ?');
-    const deletePacks = db.prepare<[string]>('DELETE FROM doc_update_packs WHERE doc = ?');
-    const deleteSnapshot = db.prepare<[string]>('DELETE FROM doc_snapshots WHERE doc = ?');
-    this.insertTx = db.transaction((rows: WriterRow[]) => {
-      for (const row of rows) insertUpdate.run(row.name, row.seq, row.update);
-    });
-    this.insertPacksTx = db.transaction((packs: Pack[]) => {
-      for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.data);
-    });
-    this.compactTx = db.transaction((name: string, snapshot: Uint8Array, throughSeq: number, at: number) => {
-      upsertSnapshot.run(name, snapshot, throughSeq, at);
-      deleteUpdatesThrough.run(name, throughSeq);
-      deletePacksThrough.run(name, throughSeq);
-    });
-    this.deleteTx = db.transaction((name: string) => {
-      deleteUpdates.run(name);
-      deletePacks.run(name);
-      deleteSnapshot.run(name);
-    });
+    this.writes = prepareDocWrites(db);
   }
 
   /** Synchronous insert (throws), for callers that need it done before they return. */
   insertNow(rows: WriterRow[]): void {
-    this.insertTx(rows);
+    this.writes.insertRows(rows);
   }
 
   insertLog(paths: string[]): Promise<void> {
-    return attempt(() => this.insertPacksTx(packLogFiles(paths)));
+    return attempt(() => this.writes.insertLog(paths));
   }
   compact(name: string, snapshot: Uint8Array, throughSeq: number, at: number): Promise<void> {
-    return attempt(() => this.compactTx(name, snapshot, throughSeq, at));
+    return attempt(() => this.writes.compact(name, snapshot, throughSeq, at));
   }
   delete(name: string): Promise<void> {
-    return attempt(() => this.deleteTx(name));
+    return attempt(() => this.writes.delete(name));
   }
   sync(): Promise<void> {
     return Promise.resolve();

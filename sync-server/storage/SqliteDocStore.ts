@@ -32,7 +32,7 @@ interface QueuedAppend {
 /**
  * DocStore on better-sqlite3 (open the database with `openDatabase`: WAL, synchronous=NORMAL).
  *
- *   doc_update_packs  doc | last_seq | data   a checkpoint's updates of one document (updatePack.ts)
+ *   doc_update_packs  doc | last_seq | data   a checkpoint's updates of one document (logFormat.mjs)
  *   doc_updates    doc | seq | data   one row per update (start-up replay; in-memory databases)
  *   doc_snapshots  doc | data | through_seq   the compacted state of every update ≤ through_seq
  *   doc-updates.<n>.log   appended updates not yet in SQLite (UpdateLog)

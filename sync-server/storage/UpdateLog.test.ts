@@ -2,8 +2,8 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePack, packLogFiles } from './logFormat.mjs';
-import { decodeRecords, encodeRecord, UpdateLog } from './UpdateLog.ts';
+import { decodePack, decodeRecords, encodeRecord, packLogFiles } from './logFormat.mjs';
+import { UpdateLog } from './UpdateLog.ts';
 
 describe('UpdateLog', () => {
   it('round-trips records and stops at a torn or corrupt one', () => {

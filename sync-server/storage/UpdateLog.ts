@@ -2,9 +2,6 @@ import { closeSync, ftruncateSync, openSync, readFileSync, readdirSync, unlinkSy
 import { join } from 'node:path';
 import { type LogRecord, decodeRecords } from './logFormat.mjs';
 
-export type { LogRecord } from './logFormat.mjs';
-export { decodeRecords, encodeRecord } from './logFormat.mjs';
-
 /**
  * Append-only files of document updates (`doc-updates.<n>.log` in the data directory): the
  * durable first home of every update SqliteDocStore appends, until the document writer has moved
@@ -106,8 +103,7 @@ export class BrokenLogError extends Error {}
 
 const FILE_PATTERN = /^doc-updates\.(\d+)\.log$/;
 
-/** The path of log file `id` in `dir`. */
-export function logPath(dir: string, id: number): string {
+function logPath(dir: string, id: number): string {
   return join(dir, `doc-updates.${id}.log`);
 }
 

@@ -13,50 +13,26 @@
 // Messages out: { id, ok: true } | { id, ok: false, error }   (in the order received)
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { packLogFiles } from './logFormat.mjs';
+import { prepareDocWrites } from './docWrites.mjs';
 
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 
-const insertPack = db.prepare('INSERT OR IGNORE INTO doc_update_packs (doc, last_seq, data) VALUES (?, ?, ?)');
-const upsertSnapshot = db.prepare(
-  `INSERT INTO doc_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
-   ON CONFLICT (doc) DO UPDATE SET data = excluded.data,
-     through_seq = max(through_seq, excluded.through_seq), updated_at = excluded.updated_at`,
-);
-const deleteUpdatesThrough = db.prepare('DELETE FROM doc_updates WHERE doc = ? AND seq <= ?');
-const deletePacksThrough = db.prepare('DELETE FROM doc_update_packs WHERE doc = ? AND last_seq <= ?');
-const deleteUpdates = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
-const deletePacks = db.prepare('DELETE FROM doc_update_packs WHERE doc = ?');
-const deleteSnapshot = db.prepare('DELETE FROM doc_snapshots WHERE doc = ?');
-
-const insertPacksTx = db.transaction((packs) => {
-  for (const pack of packs) insertPack.run(pack.name, pack.lastSeq, pack.data);
-});
-const compactTx = db.transaction((name, snapshot, throughSeq, at) => {
-  upsertSnapshot.run(name, snapshot, throughSeq, at);
-  deleteUpdatesThrough.run(name, throughSeq);
-  deletePacksThrough.run(name, throughSeq);
-});
-const deleteTx = db.transaction((name) => {
-  deleteUpdates.run(name);
-  deletePacks.run(name);
-  deleteSnapshot.run(name);
-});
+const writes = prepareDocWrites(db);
 
 parentPort.on('message', (msg) => {
   try {
     switch (msg.op) {
       case 'insert-log':
-        insertPacksTx(packLogFiles(msg.paths));
+        writes.insertLog(msg.paths);
         break;
       case 'compact':
-        compactTx(msg.name, msg.snapshot, msg.throughSeq, msg.at);
+        writes.compact(msg.name, msg.snapshot, msg.throughSeq, msg.at);
         break;
       case 'delete':
-        deleteTx(msg.name);
+        writes.delete(msg.name);
         break;
       case 'sync':
         break;

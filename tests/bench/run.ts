@@ -60,6 +60,8 @@ const SCENARIOS: FanoutScenario[] = [
     durationMs: quick ? 2000 : 10_000,
   },
 ];
+/** BENCH_PROFILE=alloc|retained|promoted: allocation profiles of the fan-out windows (allocationHooks). */
+const ALLOCATION_PROFILE = (['alloc', 'retained', 'promoted'] as const).find((mode) => mode === process.env.BENCH_PROFILE) ?? null;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 /** BENCH_SCENARIOS=a or b: run only those fan-out scenarios (e.g. to profile one). */
 const SCENARIO_KEYS = new Set((process.env.BENCH_SCENARIOS ?? SCENARIOS.map((sc) => sc.key).join(',')).split(',').map((s) => s.trim()));
@@ -164,8 +166,8 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
             const label = `${kind} server, fan-out ${sc.key}`;
             const hooks =
               profileDir && round === 1
-                ? ['alloc', 'retained', 'promoted'].includes(process.env.BENCH_PROFILE ?? '')
-                  ? allocationHooks(server, join(profileDir, `${kind}-${sc.key}.heapprofile`), label, process.env.BENCH_PROFILE as 'alloc' | 'retained' | 'promoted')
+                ? ALLOCATION_PROFILE
+                  ? allocationHooks(server, join(profileDir, `${kind}-${sc.key}.heapprofile`), label, ALLOCATION_PROFILE)
                   : profileHooks(server, join(profileDir, `${kind}-${sc.key}.cpuprofile`), label)
                 : undefined;
             const result = await runFanout(pool, server, sc, round, hooks);
@@ -332,7 +334,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   log(`node ${process.version}, ${cpus().length} cores, ${workers} load-generator thread(s), ${priority}${quick ? ', QUICK' : ''}; temp ${tmp}`);
 
-  const profileDir = process.env.BENCH_PROFILE === '1' || ['alloc', 'retained', 'promoted'].includes(process.env.BENCH_PROFILE ?? '') ? join(tmp, 'profile') : null;
+  const profileDir = process.env.BENCH_PROFILE === '1' || ALLOCATION_PROFILE ? join(tmp, 'profile') : null;
   const { baseline, ours } = await runServers(tmp, profileDir);
   let browser: BrowserResult;
   if (!only.has('browser')) browser = { skipped: 'not selected (BENCH_ONLY)' };

@@ -176,26 +176,29 @@ interface ColdStart {
   profile: string | null;
 }
 
+/** Starts a CPU profile of the page (CDP); the function returned stops it and summarises it. */
+async function profilePage(page: Page): Promise<() => Promise<string>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.detach();
+    return summarizeProfile(profile as unknown as Parameters<typeof summarizeProfile>[0], 25, resolveFrame);
+  };
+}
+
 /**
  * Opens the app in a fresh page and waits for the first conversation row to be painted.
  * With `profile`, records a CPU profile of the page (CDP) until then and summarises it.
  */
 async function coldStart(context: BrowserContext, contactName: string, profile = false): Promise<ColdStart> {
   const page = await context.newPage();
-  const cdp = profile ? await context.newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await cdp.send('Profiler.start');
-  }
+  const stopProfile = profile ? await profilePage(page) : null;
   await page.goto('/', { waitUntil: 'commit' });
   const m = await waitForMark(page, 'firstRowPaint', 30_000);
-  let summary: string | null = null;
-  if (cdp) {
-    const { profile: cpu } = await cdp.send('Profiler.stop');
-    summary = summarizeProfile(cpu as unknown as Parameters<typeof summarizeProfile>[0], 25, resolveFrame);
-    await cdp.detach();
-  }
+  const summary = stopProfile ? await stopProfile() : null;
   await page.getByRole('link', { name: new RegExp(`^${contactName}`) }).first().waitFor({ state: 'visible', timeout: 10_000 });
   const controlled = await page.evaluate(() => navigator.serviceWorker?.controller != null);
   const before = m.longTasks.filter(([start]) => start < (m.firstRow as number));
@@ -233,20 +236,10 @@ async function waitQuiet(page: Page, quietMs = 500, timeoutMs = 10_000): Promise
  * records a CPU profile of the page from the click to the paint and returns its summary.
  */
 async function openThread(page: Page, contactName: string, timeoutMs: number, profile = false): Promise<{ ms: number; profile: string | null }> {
-  const cdp = profile ? await page.context().newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await cdp.send('Profiler.start');
-  }
+  const stopProfile = profile ? await profilePage(page) : null;
   await page.getByRole('link', { name: new RegExp(`^${contactName}`) }).first().click();
   const m = await waitForMark(page, 'threadPaint', timeoutMs);
-  let summary: string | null = null;
-  if (cdp) {
-    const { profile: cpu } = await cdp.send('Profiler.stop');
-    summary = summarizeProfile(cpu as unknown as Parameters<typeof summarizeProfile>[0], 25, resolveFrame);
-    await cdp.detach();
-  }
+  const summary = stopProfile ? await stopProfile() : null;
   return { ms: (m.threadPaint as number) - (m.clickAt as number), profile: summary };
 }
 

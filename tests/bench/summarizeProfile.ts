@@ -21,18 +21,20 @@ interface Profile {
 /** Names a frame's original location (e.g. from a source map), or null to keep url:line. */
 export type FrameResolver = (url: string, line: number, column: number) => string | null;
 
+/** A frame's URL, short: no file://, node_modules as nm/, paths from the repository root. */
+const shortUrl = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
+
 export function summarizeProfile(profile: Profile, top = 25, resolve?: FrameResolver): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const short = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
   const where = (n: ProfileNode) =>
-    resolve?.(n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber ?? 0) ?? `${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    resolve?.(n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber ?? 0) ?? `${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const fileOf = (n: ProfileNode) => {
     const mapped = resolve?.(n.callFrame.url, n.callFrame.lineNumber, n.callFrame.columnNumber ?? 0);
-    return mapped ? mapped.replace(/:\d+$/, '') : short(n.callFrame.url);
+    return mapped ? mapped.replace(/:\d+$/, '') : shortUrl(n.callFrame.url);
   };
   const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${where(n)}`;
   const selfByFn = new Map<string, number>();
@@ -90,8 +92,7 @@ interface HeapProfileNode {
  * delivered update, by allocating function, by file, and inclusive for the project's functions.
  */
 export function summarizeAllocations(profile: { head: HeapProfileNode }, delivered: number, top = 25): string {
-  const short = (url: string) => url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/main\//, '');
-  const fnKey = (n: HeapProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const fnKey = (n: HeapProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const selfByFn = new Map<string, number>();
   const selfByFile = new Map<string, number>();
   const inclByFn = new Map<string, number>();
@@ -101,7 +102,7 @@ export function summarizeAllocations(profile: { head: HeapProfileNode }, deliver
     let sum = n.selfSize;
     total += n.selfSize;
     selfByFn.set(key, (selfByFn.get(key) ?? 0) + n.selfSize);
-    const file = short(n.callFrame.url) || `(${n.callFrame.functionName})`;
+    const file = shortUrl(n.callFrame.url) || `(${n.callFrame.functionName})`;
     selfByFile.set(file, (selfByFile.get(file) ?? 0) + n.selfSize);
     const inner = stack.includes(key) ? stack : [...stack, key];
     for (const c of n.children ?? []) sum += walk(c, inner);
