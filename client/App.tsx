@@ -1,16 +1,19 @@
-import { createEffect, createSignal, Match, onMount, Switch } from 'solid-js';
+import { createEffect, createSignal, lazy, Match, onMount, Switch } from 'solid-js';
 import { Notices } from './components/Notices.tsx';
 import { NotificationCenter } from './components/notifications/NotificationCenter.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
-import { InvitePage } from './pages/InvitePage.tsx';
-import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { WorkspaceGate } from './pages/WorkspaceGate.tsx';
 import type { UpdatePrompt } from './pwa/createUpdatePrompt.ts';
 import { currentPath, navigate, parseRoute } from './router/router.ts';
 import type { SessionStore } from './stores/createSession.ts';
+import { forgetIndexSnapshot } from './stores/indexSnapshot.ts';
 import { useWorkspace } from './stores/createWorkspace.ts';
 import type { WorkspaceSync } from './sync/openWorkspaceSync.ts';
+
+/** Pages off the inbox's start-up path load as their own chunks, when first shown. */
+const InvitePage = lazy(() => import('./pages/InvitePage.tsx').then((m) => ({ default: m.InvitePage })));
+const SettingsPage = lazy(() => import('./pages/settings/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
 
 /**
  * Routes: /signin, / (inbox), /c/<id> (a conversation), /settings/<section>. Signed out,
@@ -46,6 +49,7 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
     const s = sync;
     sync = null;
     await s?.close(true);
+    if (s) forgetIndexSnapshot(s.db.name);
     await props.session.signOut();
     navigate('/signin', { replace: true });
   };

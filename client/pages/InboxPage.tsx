@@ -1,5 +1,5 @@
 import { canManage } from '../../shared/schema/roles.ts';
-import { createMemo, For, onMount, Show } from 'solid-js';
+import { createMemo, For, lazy, onMount, Show } from 'solid-js';
 import { ConversationList } from '../components/ConversationList.tsx';
 import { InboxIcon } from '../components/icons.tsx';
 import { Sidebar } from '../components/Sidebar.tsx';
@@ -8,7 +8,12 @@ import { formatCount } from '../lib/formatCount.ts';
 import { prepareThreadFormats } from '../lib/formatTime.ts';
 import { type AssigneeFilter, isListSort, LIST_SORTS } from '../stores/conversationOrder.ts';
 import { useWorkspace } from '../stores/createWorkspace.ts';
-import { ConversationPane } from './ConversationPane.tsx';
+
+/**
+ * The conversation pane (thread, composer, contact panel) is its own chunk: the first paint of
+ * the list does not wait to compile it. It is fetched once the list is idle, before a first click.
+ */
+const ConversationPane = lazy(() => import('./ConversationPane.tsx').then((m) => ({ default: m.ConversationPane })));
 
 const TITLES: Record<AssigneeFilter, string> = { mine: 'Mine', unassigned: 'Unassigned', all: 'All conversations' };
 const LIST_ID = 'conversation-list-panel';
@@ -17,7 +22,16 @@ const LIST_ID = 'conversation-list-panel';
 export function InboxPage(props: { selectedId: string | null; onSignOut: () => void }) {
   const w = useWorkspace();
   // The first conversation opened should not wait for Intl's locale data.
-  onMount(() => whenIdle(prepareThreadFormats, 0, 1000));
+  onMount(() =>
+    whenIdle(
+      () => {
+        prepareThreadFormats();
+        void ConversationPane.preload();
+      },
+      0,
+      1000,
+    ),
+  );
   const ids = w.inbox.ids;
   const total = () => w.inbox.total();
   const sortDescription = () => LIST_SORTS.find((s) => s.value === w.listSort())?.description ?? 'newest activity first';

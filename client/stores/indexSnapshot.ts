@@ -3,7 +3,7 @@ import type { LocalDatabase } from '../sync/LocalDatabase.ts';
 import { type AssigneeFilter, compareActivity } from './conversationOrder.ts';
 
 /**
- * The first screen of the conversation list, as small plain JSON in IndexedDB: the newest rows
+ * The first screen of the conversation list, as small plain JSON in localStorage: the newest rows
  * of each assignee tab, the tab counts, and what those rows show from other documents (assignee
  * names, read marks, drafts). Decoding the Yjs index of 10,000 summaries takes a few hundred ms
  * and sorting them ~50 ms; this copy (a few tens of KB) is read and parsed in a millisecond, so
@@ -29,21 +29,16 @@ export interface IndexSnapshot {
 /** Rows kept per tab: a tall screen shows ~15, the first render adds 8 beyond the edge. */
 export const SNAPSHOT_ROWS_PER_LIST = 40;
 
-const NAME = 'index:first-screen';
-/** Where version 1 kept the whole list (3 MB at 10,000): deleted at the first write. */
-const OLD_NAME = 'index:conversations';
+/**
+ * Where the snapshot lives: localStorage, one key per agent database. Reading it is synchronous,
+ * so the first render has it at once; from IndexedDB the read took two round trips whose
+ * callbacks queued behind the app's start-up script (20-60 ms after it, measured). The key goes
+ * with the agent's local data at sign-out (forgetIndexSnapshot).
+ */
+export const indexSnapshotKey = (databaseName: string) => `switchboard.snapshot:${databaseName}`;
 
-/** What index.html's boot script started reading while the app's code was still loading. */
-interface BootPrefetch {
-  database: string;
-  snapshot: Promise<string | null>;
-}
-
-declare global {
-  interface Window {
-    __switchboardBoot?: BootPrefetch;
-  }
-}
+/** Where earlier versions kept it (the `snapshots` table of IndexedDB): deleted at the first write. */
+const OLD_NAMES = ['index:first-screen', 'index:conversations'];
 
 export interface SnapshotSources {
   me: string;
@@ -127,10 +122,9 @@ function isSnapshot(value: unknown): value is IndexSnapshot {
 }
 
 /** The stored first screen, or null (none yet, unreadable, or of an older version). */
-export async function readIndexSnapshot(db: LocalDatabase): Promise<IndexSnapshot | null> {
+export function readIndexSnapshot(databaseName: string, storage: Pick<Storage, 'getItem'> = localStorage): IndexSnapshot | null {
   try {
-    const boot = typeof window === 'undefined' ? undefined : window.__switchboardBoot;
-    const json = boot && boot.database === db.name ? await boot.snapshot : ((await db.snapshots.get(NAME))?.json ?? null);
+    const json = storage.getItem(indexSnapshotKey(databaseName));
     if (!json) return null;
     const parsed = JSON.parse(json) as unknown;
     return isSnapshot(parsed) && parsed.rows.length > 0 ? parsed : null;
@@ -139,19 +133,26 @@ export async function readIndexSnapshot(db: LocalDatabase): Promise<IndexSnapsho
   }
 }
 
-/** The snapshot's key in the `snapshots` table (index.html's boot script reads it too). */
-export const INDEX_SNAPSHOT_KEY = NAME;
+const cleanedUp = new Set<string>();
 
-/** Writes the copy; the IndexedDB transaction opens synchronously (safe to call at pagehide). */
-export function writeIndexSnapshot(db: LocalDatabase, json: string): void {
-  if (!db.isOpen()) return;
-  if (typeof window !== 'undefined') delete window.__switchboardBoot; // a later read must see this write
+/** Writes the copy (synchronous: safe at pagehide); a full storage only loses the copy. */
+export function writeIndexSnapshot(db: LocalDatabase, json: string, storage: Pick<Storage, 'setItem'> = localStorage): void {
   try {
-    const tx = db.backendDB().transaction('snapshots', 'readwrite');
-    const store = tx.objectStore('snapshots');
-    store.put({ name: NAME, json, at: Date.now() });
-    store.delete(OLD_NAME);
+    storage.setItem(indexSnapshotKey(db.name), json);
   } catch {
     // best effort: the document is the source of truth
+  }
+  if (db.isOpen() && !cleanedUp.has(db.name)) {
+    cleanedUp.add(db.name);
+    void db.snapshots.bulkDelete(OLD_NAMES).catch(() => undefined);
+  }
+}
+
+/** Deletes the copy (sign-out: the agent's local data goes). */
+export function forgetIndexSnapshot(databaseName: string, storage: Pick<Storage, 'removeItem'> = localStorage): void {
+  try {
+    storage.removeItem(indexSnapshotKey(databaseName));
+  } catch {
+    // storage unavailable: nothing was written either
   }
 }

@@ -28,8 +28,8 @@ export interface SnapshotRow {
  *
  *   updates    ++id, doc    Yjs updates, appended in batches and compacted per document
  *   search     id, *words   multi-entry word index of cached conversations (works offline)
- *   snapshots  name         JSON copy of the conversation summaries: the list renders from it
- *                           before the index document (10,000 summaries) is decoded
+ *   snapshots  name         unused since the list snapshot moved to localStorage
+ *                           (stores/indexSnapshot.ts deletes its old rows)
  */
 export class LocalDatabase extends Dexie {
   updates!: Table<UpdateRow, number>;

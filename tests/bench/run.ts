@@ -12,7 +12,8 @@
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
  * BENCH_SCENARIOS=a|b (only these fan-out scenarios), BENCH_PROFILE=1 (profile both servers
  * during the first round's measured windows and a PWA cold start, print where the time went;
- * keeps the temp directory; BENCH_PROFILE=alloc / retained / promoted: allocation profiles instead),
+ * keeps the temp directory; BENCH_PROFILE=alloc / retained / promoted: allocation profiles instead;
+ * BENCH_PROFILE=trace: Chromium traces of the browser part's last cold start and open),
  * BENCH_SERVER_FLAGS='--flag …' (extra Node flags for both servers, e.g. --trace-gc).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -340,7 +341,7 @@ async function main(): Promise<void> {
   if (!only.has('browser')) browser = { skipped: 'not selected (BENCH_ONLY)' };
   else {
     log('browser: PWA cold start and conversation open');
-    browser = await runBrowserBench(root, tmp, log, profileDir !== null);
+    browser = await runBrowserBench(root, tmp, log, process.env.BENCH_PROFILE === 'trace' ? 'trace' : profileDir !== null ? 'cpu' : null);
   }
 
   let pipeline: PipelineResult | { skipped: string };

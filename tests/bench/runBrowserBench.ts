@@ -1,11 +1,13 @@
+import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Browser, type BrowserContext, type Page, chromium } from '@playwright/test';
+import { type BrowserContext, type Page, chromium } from '@playwright/test';
 import { percentile } from './percentile.ts';
 import { SourceMap } from './sourceMap.ts';
 import { type FrameResolver, summarizeProfile } from './summarizeProfile.ts';
+import { summarizeTrace } from './summarizeTrace.ts';
 import { BENCH_AGENT, BENCH_WORKSPACE, ourServerMissing, seedBenchWorkspace, startOurServer } from './startOurServer.ts';
 
 const run = promisify(execFile);
@@ -63,6 +65,7 @@ const PROBE = `(cfg) => {
       html: nav ? Math.round(nav.responseEnd) : null,
       scripts: scripts.length ? Math.round(Math.max(...scripts.map((r) => r.responseEnd))) : null,
       domContentLoaded: nav ? Math.round(nav.domContentLoadedEventEnd) || null : null,
+      marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('sb:')).map((m) => m.name.slice(3) + ' ' + Math.round(m.startTime)).join(', '),
     };
   };
   const rowSelector = 'a[aria-label^=' + JSON.stringify(cfg.contactName) + ']';
@@ -97,8 +100,8 @@ interface Marks {
   threadPaint: number | null;
   /** [start, duration] of every long task (> 50 ms) of the page. */
   longTasks: [number, number][];
-  /** When the first row appeared: HTML received, last script received, DOMContentLoaded (ms). */
-  phases: { html: number | null; scripts: number | null; domContentLoaded: number | null } | null;
+  /** When the first row appeared: HTML received, last script received, DOMContentLoaded (ms), the app's sb: marks so far. */
+  phases: { html: number | null; scripts: number | null; domContentLoaded: number | null; marks: string } | null;
 }
 
 const marks = (page: Page) => page.evaluate(() => (window as unknown as { __bench: Marks }).__bench);
@@ -176,8 +179,36 @@ interface ColdStart {
   profile: string | null;
 }
 
-/** Starts a CPU profile of the page (CDP); the function returned stops it and summarises it. */
-async function profilePage(page: Page): Promise<() => Promise<string>> {
+/** How to look into a cold start or an open: a CPU profile (JavaScript frames) or a Chromium trace (compile, parse, layout too). */
+export type PageProfile = 'cpu' | 'trace';
+
+const TRACE_CATEGORIES = ['devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.compile', 'blink', 'loading', 'toplevel'];
+
+/**
+ * Starts profiling the page; the function returned stops and summarises it up to `untilMs`
+ * (ms after the start, for a trace).
+ */
+async function profilePage(page: Page, kind: PageProfile): Promise<(untilMs: number) => Promise<string>> {
+  if (kind === 'trace') {
+    // Through CDP: Playwright's browser.startTracing needs a Browser, a persistent context has none.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Tracing.start', { categories: TRACE_CATEGORIES.join(','), transferMode: 'ReturnAsStream' });
+    return async (untilMs) => {
+      const complete = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream ?? '')));
+      await cdp.send('Tracing.end');
+      const stream = await complete;
+      let json = '';
+      for (;;) {
+        const chunk = await cdp.send('IO.read', { handle: stream });
+        json += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+        if (chunk.eof) break;
+      }
+      await cdp.send('IO.close', { handle: stream });
+      await cdp.detach();
+      if (process.env.BENCH_TRACE_DUMP) require("node:fs").writeFileSync(process.env.BENCH_TRACE_DUMP + Date.now() + ".json", json);
+      return summarizeTrace(json, untilMs);
+    };
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -191,14 +222,14 @@ async function profilePage(page: Page): Promise<() => Promise<string>> {
 
 /**
  * Opens the app in a fresh page and waits for the first conversation row to be painted.
- * With `profile`, records a CPU profile of the page (CDP) until then and summarises it.
+ * With `profile`, profiles the page until then and summarises it.
  */
-async function coldStart(context: BrowserContext, contactName: string, profile = false): Promise<ColdStart> {
+async function coldStart(context: BrowserContext, contactName: string, profile: PageProfile | null = null): Promise<ColdStart> {
   const page = await context.newPage();
-  const stopProfile = profile ? await profilePage(page) : null;
+  const stopProfile = profile ? await profilePage(page, profile) : null;
   await page.goto('/', { waitUntil: 'commit' });
   const m = await waitForMark(page, 'firstRowPaint', 30_000);
-  const summary = stopProfile ? await stopProfile() : null;
+  const summary = stopProfile ? await stopProfile(m.firstRowPaint as number) : null;
   await page.getByRole('link', { name: new RegExp(`^${contactName}`) }).first().waitFor({ state: 'visible', timeout: 10_000 });
   const controlled = await page.evaluate(() => navigator.serviceWorker?.controller != null);
   const before = m.longTasks.filter(([start]) => start < (m.firstRow as number));
@@ -207,6 +238,7 @@ async function coldStart(context: BrowserContext, contactName: string, profile =
     `html ${p?.html ?? '?'}`,
     `scripts ${p?.scripts ?? '?'}`,
     `DOMContentLoaded ${p?.domContentLoaded ?? 'later'}`,
+    ...(p?.marks ? [p.marks] : []),
     `row ${Math.round(m.firstRow as number)}`,
     `long tasks ${before.map(([, d]) => d).join('+') || 'none'} ms`,
   ].join(', ');
@@ -235,11 +267,12 @@ async function waitQuiet(page: Page, quietMs = 500, timeoutMs = 10_000): Promise
  * Clicks the big conversation's row and waits until its last bubble is painted. With `profile`,
  * records a CPU profile of the page from the click to the paint and returns its summary.
  */
-async function openThread(page: Page, contactName: string, timeoutMs: number, profile = false): Promise<{ ms: number; profile: string | null }> {
-  const stopProfile = profile ? await profilePage(page) : null;
+async function openThread(page: Page, contactName: string, timeoutMs: number, profile: PageProfile | null = null): Promise<{ ms: number; profile: string | null }> {
+  const stopProfile = profile ? await profilePage(page, profile) : null;
+  const before = await page.evaluate(() => performance.now());
   await page.getByRole('link', { name: new RegExp(`^${contactName}`) }).first().click();
   const m = await waitForMark(page, 'threadPaint', timeoutMs);
-  const summary = stopProfile ? await stopProfile() : null;
+  const summary = stopProfile ? await stopProfile((m.threadPaint as number) - before) : null;
   return { ms: (m.threadPaint as number) - (m.clickAt as number), profile: summary };
 }
 
@@ -247,7 +280,7 @@ async function openThread(page: Page, contactName: string, timeoutMs: number, pr
  * PWA cold start with CONVERSATIONS conversations cached locally, and opening a conversation of
  * THREAD_MESSAGES messages, in Debian's Chromium against our server (fresh data directory).
  */
-export async function runBrowserBench(root: string, tmp: string, log: (msg: string) => void, profile = false): Promise<BrowserResult> {
+export async function runBrowserBench(root: string, tmp: string, log: (msg: string) => void, profile: PageProfile | null = null): Promise<BrowserResult> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const missing = ourServerMissing(root);
   if (missing) return { skipped: `our server is ${missing}` };
@@ -284,13 +317,16 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
   details.push({ metric: 'seed data (s)', value: (seed.ms / 1000).toFixed(1) });
 
   const server = await startOurServer(root, tmp, { dataDir, seeded: true });
-  let browser: Browser | null = null;
+  let context: BrowserContext | null = null;
   try {
-    browser = await chromium.launch({
+    // A persistent profile, as an installed PWA has: an incognito context keeps no V8 code cache
+    // between page loads, so every start would compile the app from scratch.
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-profile-')), {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      baseURL: server.baseUrl,
+      viewport: { width: 1280, height: 800 },
     });
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 800 } });
     await context.addInitScript({ content: probeScript({ contactName: seed.bigContactName, lastText: seed.lastText }) });
 
     // First visit: sign in, let the index sync and reach IndexedDB, let the service worker install.
@@ -315,13 +351,13 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
     let controlled = false;
     for (let i = 0; i < COLD_STARTS; i++) {
       await page?.close({ runBeforeUnload: true });
-      const r = await coldStart(context, seed.bigContactName, profile && i === COLD_STARTS - 1);
+      const r = await coldStart(context, seed.bigContactName, i === COLD_STARTS - 1 ? profile : null);
       page = r.page;
       colds.push(r.ms);
       controlled = r.controlled;
       details.push({ metric: `cold start ${i + 1}: row in DOM / painted (ms)`, value: `${r.domMs.toFixed(0)} / ${r.ms.toFixed(0)}` });
       details.push({ metric: `cold start ${i + 1}: timeline (ms)`, value: r.breakdown });
-      if (r.profile) log(`browser: CPU profile of cold start ${i + 1} (page main thread):\n${r.profile}`);
+      if (r.profile) log(`browser: ${profile === 'trace' ? 'trace' : 'CPU profile'} of cold start ${i + 1}:\n${r.profile}`);
     }
     details.push({ metric: 'page controlled by the service worker', value: controlled ? 'yes' : 'no' });
     if (!page) throw new Error('no page');
@@ -343,9 +379,9 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
       const r = await coldStart(context, seed.bigContactName);
       page = r.page;
       await waitQuiet(page);
-      const opened = await openThread(page, seed.bigContactName, 30_000, profile && i === 2);
+      const opened = await openThread(page, seed.bigContactName, 30_000, i === 2 ? profile : null);
       opens.push(opened.ms);
-      if (opened.profile) log(`browser: CPU profile of opening the cached conversation (click → last bubble painted):\n${opened.profile}`);
+      if (opened.profile) log(`browser: ${profile === 'trace' ? 'trace' : 'CPU profile'} of opening the cached conversation (click → last bubble painted):\n${opened.profile}`);
     }
     await page.close({ runBeforeUnload: true });
     details.push({ metric: 'open cached conversation, each (ms)', value: opens.map((v) => v.toFixed(0)).join(', ') });
@@ -365,7 +401,7 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
     log(`our server log tail:\n${server.logTail()}`);
     return { skipped: `failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, conversations: CONVERSATIONS };
   } finally {
-    await browser?.close();
+    await context?.close();
     await server.stop();
   }
 }

@@ -32,3 +32,26 @@ test('a wrong password shows an alert; the right one opens the inbox with the se
   await expect(row(page, 'Olivia Brown')).toHaveAccessibleName(/, Webchat, open, unassigned, .*forest green\?$/);
   expect(errors, 'uncaught errors in the page').toEqual([]);
 });
+
+test('signing out forgets the local copy: the list snapshot and the database go with the session', async ({ page }) => {
+  await page.goto('/signin');
+  await page.getByRole('textbox', { name: 'Email' }).fill(AGENTS.dana.email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('list', { name: /^All conversations, \d+ conversations/ })).toBeVisible();
+
+  const localCopies = () =>
+    page.evaluate(async () => ({
+      snapshots: Object.keys(localStorage).filter((k) => k.startsWith('switchboard.snapshot:')).length,
+      databases: (await indexedDB.databases()).filter((d) => d.name?.startsWith('switchboard:')).length,
+    }));
+  // The first-screen snapshot is written once the index document is in and changes settle.
+  await expect.poll(localCopies, { timeout: 15_000 }).toEqual({ snapshots: 1, databases: 1 });
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect.poll(localCopies).toEqual({ snapshots: 0, databases: 0 });
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('list', { name: /conversations/ })).toHaveCount(0);
+});
