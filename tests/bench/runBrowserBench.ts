@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -205,7 +204,6 @@ async function profilePage(page: Page, kind: PageProfile): Promise<(untilMs: num
       }
       await cdp.send('IO.close', { handle: stream });
       await cdp.detach();
-      if (process.env.BENCH_TRACE_DUMP) require("node:fs").writeFileSync(process.env.BENCH_TRACE_DUMP + Date.now() + ".json", json);
       return summarizeTrace(json, untilMs);
     };
   }
