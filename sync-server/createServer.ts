@@ -171,6 +171,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     logger,
     agentName: (agentId) => directory.getAgent(agentId)?.name ?? null,
     contacts,
+    metrics,
   });
   contacts.useConversations(conversations);
   const typing = new TypingRelay({ awareness: sync.awareness, docs, adapter: (channel) => conversations.channelAdapter(channel), logger });

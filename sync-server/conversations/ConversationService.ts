@@ -8,9 +8,11 @@ import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared
 import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
+import { prepared } from '../storage/prepared.ts';
 
 /** Something that happened in a conversation, for notifications (sync-server/notifications/). */
 export type ConversationActivity = Activity & { workspaceId: string };
@@ -48,6 +50,8 @@ export interface ConversationServiceOptions {
    * found there by id or identity (phone, email), or registered. Without it, as given.
    */
   contacts?: { register(workspaceId: string, seed: Contact): Promise<Contact> };
+  /** Counts deliveries by channel and outcome (each success is logged at debug only: one line per message is too many). */
+  metrics?: Pick<Metrics, 'messagesDelivered'>;
 }
 
 const SCHEMA = `
@@ -156,6 +160,7 @@ export class ConversationService {
   private readonly agentName: (agentId: string) => string | null;
   private readonly retryDelaysMs: number[];
   private readonly contacts: ConversationServiceOptions['contacts'];
+  private readonly metrics: ConversationServiceOptions['metrics'];
   private readonly adapters = new Map<Channel, ChannelAdapter>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly pending = new PendingWork();
@@ -177,6 +182,7 @@ export class ConversationService {
     this.agentName = options.agentName ?? (() => null);
     this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.contacts = options.contacts;
+    this.metrics = options.metrics;
     this.db.exec(SCHEMA);
   }
 
@@ -358,8 +364,7 @@ export class ConversationService {
       const outcome = await this.docs.change(name, ACTOR, (doc) => {
         const meta = readMeta(doc);
         if (!meta) return null;
-        const seen = this.db
-          .prepare('SELECT message_id FROM contact_message_keys WHERE workspace_id = ? AND key = ?')
+        const seen = prepared(this.db, 'SELECT message_id FROM contact_message_keys WHERE workspace_id = ? AND key = ?')
           .get(workspaceId, input.key) as { message_id: string } | undefined;
         if (seen) {
           const stored = findEntry(doc, seen.message_id);
@@ -375,8 +380,7 @@ export class ConversationService {
         };
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
         messages.insert(messages.length, [message]);
-        this.db
-          .prepare(
+        prepared(this.db, 
             'INSERT OR REPLACE INTO contact_message_keys (workspace_id, key, conversation_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
           )
           .run(workspaceId, input.key, conversationId, message.id, message.createdAt);
@@ -658,7 +662,7 @@ export class ConversationService {
     if (messages.length === 0) return;
     const { workspaceId, conversationId } = event.ref;
     const now = this.now();
-    const stage = this.db.prepare(
+    const stage = prepared(this.db, 
       `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'staged', 0, ?, ?)`,
     );
@@ -681,7 +685,7 @@ export class ConversationService {
     for (const entry of entries) {
       if (entry.kind !== 'message') continue;
       if (this.outboxInsert(entry.id, workspaceId, conversationId, meta.channel) && !this.closed) {
-        this.pending.track(this.deliver({ message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 }));
+        this.pending.track(this.deliver({ message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 }, true));
       }
     }
     if (this.closed) return;
@@ -756,10 +760,9 @@ export class ConversationService {
   /** The update holding the message is durable: staged (or new) → pending. True when it became pending now. */
   private outboxInsert(messageId: string, workspaceId: string, conversationId: string, channel: string): boolean {
     const now = this.now();
-    const promoted = this.db.prepare(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(now, messageId);
+    const promoted = prepared(this.db, `UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(now, messageId);
     if (promoted.changes === 1) return true;
-    const result = this.db
-      .prepare(
+    const result = prepared(this.db, 
         `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
       )
@@ -769,8 +772,7 @@ export class ConversationService {
 
   private outboxMark(messageId: string, workspaceId: string, conversationId: string, state: 'done' | 'failed'): void {
     const now = this.now();
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
          VALUES (?, ?, ?, '', ?, 0, ?, ?)
          ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -784,13 +786,13 @@ export class ConversationService {
    * message; dropped when it does not (the client still has it and sends it again).
    */
   private async recoverStaged(): Promise<void> {
-    const rows = this.db.prepare(`SELECT * FROM outbox WHERE state = 'staged' ORDER BY created_at`).all() as OutboxRow[];
+    const rows = prepared(this.db, `SELECT * FROM outbox WHERE state = 'staged' ORDER BY created_at`).all() as OutboxRow[];
     for (const row of rows) {
       const name = conversationDoc(row.workspace_id, row.conversation_id);
       const found = await this.docs.read(name, (doc) => ({ entry: findEntry(doc, row.message_id), count: doc.getArray(CONV_ROOTS.messages).length }));
       if (!this.db.open) return;
       if (!found.entry) {
-        this.db.prepare(`DELETE FROM outbox WHERE message_id = ? AND state = 'staged'`).run(row.message_id);
+        prepared(this.db, `DELETE FROM outbox WHERE message_id = ? AND state = 'staged'`).run(row.message_id);
         this.logger.info({ event: 'outbox_staged_dropped', doc: name, reason: 'update not stored' });
         continue;
       }
@@ -800,27 +802,30 @@ export class ConversationService {
       await this.enqueue(row.workspace_id, row.conversation_id, () =>
         this.updateSummary(row.workspace_id, row.conversation_id, (s) => this.withAgentEntries(s, [entry], found.count)),
       );
-      this.pending.track(this.deliver({ ...row, attempts: 0 }));
+      this.pending.track(this.deliver({ ...row, attempts: 0 }, true));
     }
   }
 
   private resumeOutbox(channel?: string): void {
     const rows = (
       channel
-        ? this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND channel = ? ORDER BY created_at`).all(channel)
-        : this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at`).all()
+        ? prepared(this.db, `SELECT * FROM outbox WHERE state = 'pending' AND channel = ? ORDER BY created_at`).all(channel)
+        : prepared(this.db, `SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at`).all()
     ) as OutboxRow[];
     for (const row of rows) this.pending.track(this.deliver(row));
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  /** `promoted`: the caller has just made this row pending (outboxInsert returned true), so it is. */
+  private async deliver(row: OutboxRow, promoted = false): Promise<void> {
     // Not delivering yet: the row stays pending and startDeliveries picks it up.
     if (!this.delivering || this.closed || this.inflight.has(row.message_id) || !this.db.open) return;
     const adapter = this.adapters.get(row.channel as Channel);
     if (!adapter) return; // stays pending until the channel is registered
     // A row listed twice (resumed by two callers) is delivered once: only while still pending.
-    const current = this.db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(row.message_id) as { state: string } | undefined;
-    if (current?.state !== 'pending') return;
+    if (!promoted) {
+      const current = prepared(this.db, 'SELECT state FROM outbox WHERE message_id = ?').get(row.message_id) as { state: string } | undefined;
+      if (current?.state !== 'pending') return;
+    }
     this.inflight.add(row.message_id);
     const name = conversationDoc(row.workspace_id, row.conversation_id);
     try {
@@ -844,9 +849,10 @@ export class ConversationService {
       } catch (err) {
         outcome = { status: 'retry', reason: String(err) };
       }
+      this.metrics?.messagesDelivered.inc({ channel: row.channel, status: outcome.status });
       const attempts = row.attempts + 1;
-      this.db.prepare('UPDATE outbox SET attempts = ?, updated_at = ? WHERE message_id = ?').run(attempts, this.now(), row.message_id);
       if (outcome.status === 'retry') {
+        prepared(this.db, 'UPDATE outbox SET attempts = ?, updated_at = ? WHERE message_id = ?').run(attempts, this.now(), row.message_id);
         const delay = this.retryDelaysMs[attempts - 1];
         this.logger.warn({ event: 'delivery_retry', doc: name, channel: row.channel, reason: outcome.reason, attempt: attempts });
         if (delay === undefined) {
@@ -868,8 +874,14 @@ export class ConversationService {
         row.message_id,
         outcome.status === 'failed' ? { status: 'failed', code: outcome.code, reason: outcome.reason } : { status: outcome.status },
       );
-      this.outboxMark(row.message_id, row.workspace_id, row.conversation_id, outcome.status === 'failed' ? 'failed' : 'done');
-      this.logger.info({ event: 'delivered', doc: name, channel: row.channel, status: outcome.status, ms: this.now() - started });
+      // One write for the attempt and its outcome (a crash before it: still pending, delivered again at start).
+      prepared(this.db, 'UPDATE outbox SET attempts = ?, state = ?, updated_at = ? WHERE message_id = ?').run(
+        attempts,
+        outcome.status === 'failed' ? 'failed' : 'done',
+        this.now(),
+        row.message_id,
+      );
+      this.logger.debug({ event: 'delivered', doc: name, channel: row.channel, status: outcome.status, ms: this.now() - started });
     } catch (err) {
       this.logger.error({ event: 'delivery_error', doc: name, reason: String(err) });
     } finally {

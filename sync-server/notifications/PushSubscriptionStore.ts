@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { newId } from '../../shared/ids.ts';
+import { prepared } from '../storage/prepared.ts';
 
 /** One device's push subscription (the browser's PushSubscription, plus who and which device). */
 export interface StoredSubscription {
@@ -65,10 +66,9 @@ CREATE INDEX IF NOT EXISTS push_subscriptions_agent ON push_subscriptions(worksp
    */
   upsert(input: Omit<StoredSubscription, 'id' | 'createdAt' | 'lastSuccessAt'>, now = Date.now()): StoredSubscription {
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?').run(input.endpoint);
+      prepared(this.db, 'DELETE FROM push_subscriptions WHERE endpoint = ?').run(input.endpoint);
       const id = newId();
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO push_subscriptions (id, workspace_id, agent_id, endpoint, p256dh, auth, device_name, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -80,23 +80,22 @@ CREATE INDEX IF NOT EXISTS push_subscriptions_agent ON push_subscriptions(worksp
   }
 
   get(id: string): StoredSubscription | null {
-    const row = this.db.prepare('SELECT * FROM push_subscriptions WHERE id = ?').get(id) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM push_subscriptions WHERE id = ?').get(id) as Row | undefined;
     return row ? toSub(row) : null;
   }
 
   /** An agent's devices, newest first. */
   forAgent(workspaceId: string, agentId: string): StoredSubscription[] {
-    const rows = this.db
-      .prepare('SELECT * FROM push_subscriptions WHERE workspace_id = ? AND agent_id = ? ORDER BY created_at DESC, id')
+    const rows = prepared(this.db, 'SELECT * FROM push_subscriptions WHERE workspace_id = ? AND agent_id = ? ORDER BY created_at DESC, id')
       .all(workspaceId, agentId) as Row[];
     return rows.map(toSub);
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM push_subscriptions WHERE id = ?').run(id).changes === 1;
+    return prepared(this.db, 'DELETE FROM push_subscriptions WHERE id = ?').run(id).changes === 1;
   }
 
   markSuccess(id: string, now = Date.now()): void {
-    this.db.prepare('UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?').run(now, id);
+    prepared(this.db, 'UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?').run(now, id);
   }
 }

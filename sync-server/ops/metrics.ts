@@ -12,6 +12,8 @@ export interface Metrics {
   fanoutLatency: Histogram;
   framesMalformed: Counter;
   httpRequests: Counter<'route' | 'status'>;
+  /** Agent messages handed to their channel, by channel and outcome (sent, delivered, failed, retry). */
+  messagesDelivered: Counter<'channel' | 'status'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -48,6 +50,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'switchboard_http_requests_total',
       help: 'HTTP requests by route and status',
       labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    messagesDelivered: new Counter({
+      name: 'switchboard_messages_delivered_total',
+      help: 'Agent messages handed to their channel, by channel and outcome',
+      labelNames: ['channel', 'status'],
       registers: [registry],
     }),
   };

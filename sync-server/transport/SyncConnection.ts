@@ -8,11 +8,12 @@ import { ClientControl, type ServerControl } from '../../shared/protocol/control
 import { MessageType } from '../../shared/protocol/messageTypes.ts';
 import { decodeMuxFrame } from '../../shared/protocol/multiplex.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
+import type { DocRef } from '../../shared/ids.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { ClientOrigin, DocRegistry, DocSubscriber, LiveDoc } from '../docs/DocRegistry.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import { authorizeDoc } from '../rules/authorizeDoc.ts';
+import { authorizeDoc, documentExists } from '../rules/authorizeDoc.ts';
 import type { Rejected } from '../rules/validateUpdate.ts';
 import type { AwarenessMember, AwarenessRoom } from './AwarenessRoom.ts';
 import { type SharedFrame, SyncMessage, controlFrame, muxPrefix, permissionDeniedFrame, prefixed, syncFrame } from './frames.ts';
@@ -137,7 +138,7 @@ export class SyncConnection {
       this.close(close.code, close.reason);
       return;
     }
-    this.open(name);
+    this.open(name, access.ref);
   }
 
   /** Documents this connection is subscribed to. */
@@ -236,7 +237,7 @@ export class SyncConnection {
         this.close(CloseCode.rateLimited.code, CloseCode.rateLimited.reason);
         return;
       }
-      sub = this.open(docName);
+      sub = this.open(docName, access.ref);
     }
     this.docFrame(sub, frame);
   }
@@ -386,7 +387,7 @@ export class SyncConnection {
 
   // ---- subscriptions ---------------------------------------------------------------------------
 
-  private open(name: string): Subscription {
+  private open(name: string, ref: DocRef): Subscription {
     const sub = new Subscription(this, name, this.env);
     this.subs.set(name, sub);
     if (!this.multiplexed) this.single = sub;
@@ -397,6 +398,10 @@ export class SyncConnection {
           return;
         }
         sub.live = live;
+        if (!documentExists(ref, live.doc)) {
+          this.refuseMissing(sub);
+          return;
+        }
         this.drain(sub);
       },
       (err: unknown) => {
@@ -423,6 +428,18 @@ export class SyncConnection {
     this.env.metrics.framesMalformed.inc();
     this.env.logger.warn({ event: 'frame_malformed', conn: this.id, agent: this.principal.agentId, reason: err instanceof Error ? err.message : String(err) });
     this.close(CloseCode.malformedFrame.code, CloseCode.malformedFrame.reason);
+  }
+
+  /** DOC2: the document was never created; nothing the client sent for it is handled. */
+  private refuseMissing(sub: Subscription): void {
+    this.logRefusedDoc(sub.name, 'DOC2');
+    this.unsubscribe(sub);
+    if (this.multiplexed) {
+      this.sendControl(sub.name, { type: 'doc-error', doc: sub.name, reason: 'unknown-document' });
+      return;
+    }
+    this.send(permissionDeniedFrame('unknown-document'));
+    this.close(CloseCode.unknownDocument.code, CloseCode.unknownDocument.reason);
   }
 
   private logRefusedDoc(doc: string, rule: string): void {

@@ -49,7 +49,7 @@ function onAfterTransaction(doc: Y.Doc, tr: Y.Transaction): void {
       const item = structs[i];
       if (!(item instanceof Y.Item) || !(item.content instanceof Y.ContentAny)) continue;
       for (const value of item.content.getContent()) {
-        const text = (value as { text?: unknown }).text;
+        const text = value !== null && typeof value === 'object' ? (value as { text?: unknown }).text : undefined;
         if (typeof text !== 'string') continue;
         const space = text.indexOf(' ');
         if (space < 0) continue;

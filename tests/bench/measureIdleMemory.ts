@@ -22,6 +22,15 @@ export interface MemoryResult {
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 2 ** 20;
 
+/** Warm-up connections (and their rooms), opened and closed before the measurement. */
+const WARMUP = 20;
+const WARMUP_FIRST_ROOM = 1000;
+
+/** The rooms (`server.room('mem', i)` indexes) the measurement opens, warm-up included. */
+export function idleMemoryRooms(rooms: number): number[] {
+  return [...Array.from({ length: WARMUP }, (_, i) => WARMUP_FIRST_ROOM + i), ...Array.from({ length: rooms }, (_, i) => i)];
+}
+
 function specs(server: ServerUnderTest, n: number, rooms: number, first: number): ClientSpec[] {
   return Array.from({ length: n }, (_, i) => ({
     room: server.room('mem', first + (i % rooms)),
@@ -36,7 +45,7 @@ function specs(server: ServerUnderTest, n: number, rooms: number, first: number)
  * over `rooms` documents, wait until all are synced and the server is quiet, GC and read again.
  */
 export async function measureIdleMemory(pool: ClientPool, server: ServerUnderTest, n: number, rooms: number): Promise<MemoryResult> {
-  await pool.connect(server.wsBase, server.params, specs(server, 20, 20, 1000));
+  await pool.connect(server.wsBase, server.params, specs(server, WARMUP, WARMUP, WARMUP_FIRST_ROOM));
   await pool.close();
   const inspector = await InspectorClient.connect(server.inspectPort);
   try {

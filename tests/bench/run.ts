@@ -21,12 +21,12 @@ import { cpus, setPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientPool } from './ClientPool.ts';
-import { type MemoryResult, measureIdleMemory } from './measureIdleMemory.ts';
+import { type MemoryResult, idleMemoryRooms, measureIdleMemory } from './measureIdleMemory.ts';
 import { type Row, fmt, renderTable, verdict } from './report.ts';
 import { type PresenceBenchResult, presenceRows, runPresenceBench } from './runPresence.ts';
 import { type BrowserResult, runBrowserBench } from './runBrowserBench.ts';
 import { type PipelineResult, runPipelineProcess } from './runPipeline.ts';
-import { type FanoutResult, type FanoutScenario, type WindowHooks, runFanout } from './runFanout.ts';
+import { type FanoutResult, type FanoutScenario, type WindowHooks, fanoutRooms, runFanout } from './runFanout.ts';
 import { InspectorClient } from './InspectorClient.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { startBaselineServer } from './startBaselineServer.ts';
@@ -69,6 +69,18 @@ const SCENARIO_KEYS = new Set((process.env.BENCH_SCENARIOS ?? SCENARIOS.map((sc)
 const IDLE_CONNECTIONS = 500;
 const IDLE_ROOMS = 50;
 
+/**
+ * Every room our server's clients open in this run, created up front as real conversations
+ * (a client may open only a conversation the server created, DOC2).
+ */
+function benchRooms(): { scenario: string; index: number }[] {
+  const rooms = idleMemoryRooms(IDLE_ROOMS).map((index) => ({ scenario: 'mem', index }));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const sc of SCENARIOS) rooms.push(...fanoutRooms(sc, round).map((index) => ({ scenario: 'room', index })));
+  }
+  return rooms;
+}
+
 /** Targets (from the brief), and the bench's own one for memory. */
 const TARGET = {
   p99: 'ours ≤ baseline',
@@ -106,7 +118,7 @@ async function start(kind: Kind, tmp: string, run: ServerRun): Promise<ServerUnd
     const server =
       kind === 'baseline'
         ? await startBaselineServer(root, tmp)
-        : await startOurServer(root, tmp);
+        : await startOurServer(root, tmp, { rooms: benchRooms() });
     run.label = server.label;
     return server;
   } catch (err) {

@@ -90,13 +90,18 @@ export interface WindowHooks {
   after(window: { delivered: number }): Promise<void>;
 }
 
+/** The rooms (`server.room('room', i)` indexes) of a scenario's round: fresh documents every round. */
+export function fanoutRooms(sc: Pick<FanoutScenario, 'firstRoom' | 'rooms'>, round: number): number[] {
+  return Array.from({ length: sc.rooms }, (_, r) => sc.firstRoom + (round - 1) * 1000 + r);
+}
+
 export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1, hooks?: WindowHooks): Promise<FanoutResult> {
   // Fresh documents every round; message ids stay unique per document.
-  const firstRoom = sc.firstRoom + (round - 1) * 1000;
+  const rooms = fanoutRooms(sc, round);
   const specs: ClientSpec[] = [];
-  for (let r = 0; r < sc.rooms; r++) {
+  for (const [r, room] of rooms.entries()) {
     for (let slot = 0; slot < sc.clientsPerRoom; slot++) {
-      specs.push({ room: server.room('room', firstRoom + r), roomIndex: r, slot });
+      specs.push({ room: server.room('room', room), roomIndex: r, slot });
     }
   }
   const connectMs = await pool.connect(server.wsBase, server.params, specs);

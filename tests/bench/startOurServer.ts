@@ -40,6 +40,9 @@ export async function signIn(baseUrl: string, email: string, password: string): 
 }
 
 /** Seeds the bench workspace and its agent in a fresh data directory with the admin CLI. */
+/** The conversation id of a bench room. */
+const roomId = (scenario: string, index: number) => `${scenario}${index}`;
+
 export async function seedBenchWorkspace(root: string, dataDir: string): Promise<void> {
   await adminCli(root, dataDir, ['create-workspace', BENCH_WORKSPACE, 'Bench']);
   await adminCli(root, dataDir, [
@@ -60,6 +63,8 @@ export interface OurServerOptions {
   /** Skip seeding (the data directory is already seeded). */
   seeded?: boolean;
   extraArgs?: string[];
+  /** Rooms (`room(scenario, index)`) the bench's clients will open: created as conversations first (DOC2). */
+  rooms?: { scenario: string; index: number }[];
 }
 
 /**
@@ -70,6 +75,11 @@ export interface OurServerOptions {
 export async function startOurServer(root: string, tmpDir: string, opts: OurServerOptions = {}): Promise<ServerUnderTest & { dataDir: string; baseUrl: string; session: SessionInfo }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpDir, 'data-'));
   if (!opts.seeded) await seedBenchWorkspace(root, dataDir);
+  if (opts.rooms && opts.rooms.length > 0) {
+    await run(process.execPath, ['--import', 'tsx', 'tests/bench/seedRooms.ts', dataDir, BENCH_WORKSPACE, ...opts.rooms.map((r) => roomId(r.scenario, r.index))], {
+      cwd: root,
+    });
+  }
   const [port = 0, inspectPort = 0] = await freePorts(2);
   const handle = spawnLogged(
     process.execPath,
@@ -94,7 +104,7 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
     wsBase: `ws://127.0.0.1:${port}/sync`,
     params: { token: session.token },
     inspectPort,
-    room: (scenario, i) => `${BENCH_WORKSPACE}/conv/${scenario}${i}`,
+    room: (scenario, i) => `${BENCH_WORKSPACE}/conv/${roomId(scenario, i)}`,
     agentId: session.agent.id,
     eventLoopDelayMaxMs: async () => {
       try {

@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from '../../sync-server/ops/metrics.ts';
 import { openDatabase } from '../../sync-server/storage/openDatabase.ts';
 import { SqliteDocStore } from '../../sync-server/storage/SqliteDocStore.ts';
 import { type SyncLimits, type SyncService, createSyncService } from '../../sync-server/transport/createSyncService.ts';
+import { createTestConversations } from './createTestConversations.ts';
 
 export interface TestSyncServer {
   port: number;
@@ -30,6 +31,11 @@ export interface TestSyncServer {
   crash(): Promise<void>;
   /** Removes the data directory (after stop/crash). */
   cleanup(): void;
+  /**
+   * Creates conversation documents as the server does (meta first): clients may open only
+   * conversations that exist (DOC2). Names are full document names, e.g. `ws/conv/c1`.
+   */
+  createConversations(...names: string[]): Promise<void>;
 }
 
 export interface StartOptions {
@@ -37,6 +43,8 @@ export interface StartOptions {
   tokens: Record<string, Principal>;
   /** Reuse a data directory (restart); a fresh temp dir otherwise. */
   dataDir?: string;
+  /** Conversation documents to create before serving (see createConversations). */
+  conversations?: string[];
   limits?: Partial<SyncLimits>;
 }
 
@@ -75,6 +83,9 @@ export async function startSyncServer(opts: StartOptions): Promise<TestSyncServe
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
+  const createConversations = (...names: string[]) => createTestConversations(service.docs, names);
+  await createConversations(...(opts.conversations ?? []));
+
   let stopped = false;
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return {
@@ -107,5 +118,6 @@ export async function startSyncServer(opts: StartOptions): Promise<TestSyncServe
     cleanup() {
       rmSync(dataDir, { recursive: true, force: true });
     },
+    createConversations,
   };
 }

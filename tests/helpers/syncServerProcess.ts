@@ -1,6 +1,6 @@
 /**
  * A sync server in its own process, for kill -9 tests:
- *   node --import tsx tests/helpers/syncServerProcess.ts <dataDir>
+ *   node --import tsx tests/helpers/syncServerProcess.ts <dataDir> [conversation document…]
  * Prints `listening <port>` once it accepts connections. Tokens: tests/helpers/syncFixtures.ts.
  */
 import { createServer } from 'node:http';
@@ -10,6 +10,7 @@ import { createMetrics } from '../../sync-server/ops/metrics.ts';
 import { openDatabase } from '../../sync-server/storage/openDatabase.ts';
 import { SqliteDocStore } from '../../sync-server/storage/SqliteDocStore.ts';
 import { createSyncService } from '../../sync-server/transport/createSyncService.ts';
+import { createTestConversations } from './createTestConversations.ts';
 import { TOKENS } from './syncFixtures.ts';
 
 const dataDir = process.argv[2];
@@ -23,6 +24,7 @@ const service = createSyncService({
   logger: silentLogger(),
   metrics: createMetrics({ defaultMetrics: false }),
 });
+await createTestConversations(service.docs, process.argv.slice(3));
 const server = createServer((_req, res) => res.writeHead(404).end());
 server.on('upgrade', (req, socket, head) => {
   if (!service.handleUpgrade(req, socket, head)) socket.destroy();

@@ -9,6 +9,9 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/c1'];
+
 const DOC = 'ws/settings';
 const reply = (over: Partial<QuickReply> = {}): QuickReply => ({
   id: 'qr1',
@@ -25,7 +28,7 @@ describe('quick replies and canned responses over the wire', () => {
   const clients: MuxTestClient[] = [];
 
   beforeEach(async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     await server.service.docs.change(DOC, 'seed', (doc) => doc.getMap('quickReplies').set('qr1', reply()));
   });
 
@@ -83,7 +86,7 @@ describe('usage counts of quick replies and canned responses', () => {
   const clients: MuxTestClient[] = [];
 
   const start = async (dataDir?: string) => {
-    server = await startSyncServer({ tokens: TOKENS, ...(dataDir ? { dataDir } : {}) });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, ...(dataDir ? { dataDir } : {}) });
     counter = new UsageCounter({ db: server.db, docs: server.service.docs, logger: silentLogger() });
     counter.start();
   };

@@ -5,6 +5,9 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, PRINCIPALS, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/big', 'ws/conv/c1', 'ws/conv/large'];
+
 describe('sync with stock y-websocket providers', () => {
   let server: TestSyncServer;
   const providers: TestProvider[] = [];
@@ -21,7 +24,7 @@ describe('sync with stock y-websocket providers', () => {
   });
 
   it('syncs two clients of one conversation through the server', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const a = provider(server.url, 'ws/conv/c1', 'token-dana');
     const b = provider(server.url, 'ws/conv/c1', 'token-lee');
     await Promise.all([a.synced(), b.synced()]);
@@ -38,7 +41,7 @@ describe('sync with stock y-websocket providers', () => {
   });
 
   it('relays an update larger than 64 KiB intact', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const a = provider(server.url, 'ws/conv/large', 'token-dana');
     const b = provider(server.url, 'ws/conv/large', 'token-lee');
     await Promise.all([a.synced(), b.synced()]);
@@ -49,7 +52,7 @@ describe('sync with stock y-websocket providers', () => {
   });
 
   it('keeps documents across a restart of the service on the same data directory', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const a = provider(server.url, 'ws/agent/dana', 'token-dana');
     await a.synced();
     a.doc.getText('draft:c1').insert(0, 'Half-written reply');
@@ -60,7 +63,7 @@ describe('sync with stock y-websocket providers', () => {
     const dataDir = server.dataDir;
     await server.stop();
 
-    server = await startSyncServer({ tokens: TOKENS, dataDir });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, dataDir });
     const b = provider(server.url, 'ws/agent/dana', 'token-dana');
     await b.synced();
     expect(b.doc.getText('draft:c1').toString()).toBe('Half-written reply');
@@ -68,7 +71,7 @@ describe('sync with stock y-websocket providers', () => {
   });
 
   it('sends a reconnecting client only what it lacks', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const a = provider(server.url, 'ws/conv/big', 'token-dana');
     const b = provider(server.url, 'ws/conv/big', 'token-lee');
     await Promise.all([a.synced(), b.synced()]);

@@ -8,11 +8,14 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/d1', 'ws/conv/k1'];
+
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Starts tests/helpers/syncServerProcess.ts on `dataDir`; resolves with the child and its ws URL. */
 async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/syncServerProcess.ts', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/syncServerProcess.ts', dataDir, ...CONVERSATIONS], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -44,7 +47,7 @@ describe('durability', () => {
   });
 
   it('keeps every update another client has seen when the database is closed without a flush', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const a = makeProvider(server.url, 'ws/conv/d1', 'token-dana');
     const b = makeProvider(server.url, 'ws/conv/d1', 'token-lee');
     providers.push(a, b);
@@ -57,7 +60,7 @@ describe('durability', () => {
     await server.crash();
     for (const p of providers.splice(0)) p.destroy();
 
-    server = await startSyncServer({ tokens: TOKENS, dataDir });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, dataDir });
     const c = makeProvider(server.url, 'ws/conv/d1', 'token-sam');
     providers.push(c);
     await c.synced();

@@ -9,6 +9,9 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/big', 'ws/conv/f1', 'ws/conv/m', 'ws/conv/ok'];
+
 /** A raw single-document socket (what a provider opens), for sending arbitrary bytes. */
 async function rawSocket(server: TestSyncServer, doc: string, token: string): Promise<{ ws: WebSocket; closed: Promise<number> }> {
   const ws = new WebSocket(`${server.url}/${doc}?token=${token}`);
@@ -49,7 +52,7 @@ describe('frames the server cannot accept', () => {
 
   for (const [what, bytes] of garbage) {
     it(`FRAME1: closes only the connection that sent ${what} (4400); others keep syncing`, async () => {
-      server = await startSyncServer({ tokens: TOKENS });
+      server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
       const [a, b] = await twoSyncedProviders('ws/conv/f1');
       const bad = await rawSocket(server, 'ws/conv/f1', 'token-sam');
       bad.ws.send(bytes);
@@ -62,7 +65,7 @@ describe('frames the server cannot accept', () => {
   }
 
   it('FRAME1: closes a multiplexed connection on a truncated frame or bad control JSON', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const c1 = await new MuxTestClient(server.url, 'token-dana').ready();
     const c2 = await new MuxTestClient(server.url, 'token-dana').ready();
     const c3 = await new MuxTestClient(server.url, 'token-lee').ready();
@@ -79,7 +82,7 @@ describe('frames the server cannot accept', () => {
   });
 
   it('refuses an update that is not a Yjs update as malformed-update without closing', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const c = await new MuxTestClient(server.url, 'token-dana').ready();
     clients.push(c);
     c.open('ws/conv/m');
@@ -90,7 +93,7 @@ describe('frames the server cannot accept', () => {
   });
 
   it('SIZE1: closes a connection that sends a frame over the limit with 4413, applying nothing', async () => {
-    server = await startSyncServer({ tokens: TOKENS, limits: { maxFrameBytes: 64 * 1024 } });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, limits: { maxFrameBytes: 64 * 1024 } });
     const [a, b] = await twoSyncedProviders('ws/conv/big');
     const big = await rawSocket(server, 'ws/conv/big', 'token-sam');
     const arr = new Y.Doc().getArray('messages');

@@ -6,6 +6,9 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/idle', 'ws/conv/long', 'ws/conv/s1'];
+
 describe('sync service lifecycle', () => {
   let server: TestSyncServer | null = null;
   const providers: TestProvider[] = [];
@@ -20,7 +23,7 @@ describe('sync service lifecycle', () => {
   });
 
   it('closes every connection with 4503 on shutdown and keeps what was written', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const p = makeProvider(server.url, 'ws/conv/s1', 'token-dana');
     providers.push(p);
     const m = await new MuxTestClient(server.url, 'token-lee').ready();
@@ -35,7 +38,7 @@ describe('sync service lifecycle', () => {
     expect(await m.whenClosed()).toBe(4503);
     p.provider.disconnect();
 
-    server = await startSyncServer({ tokens: TOKENS, dataDir });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, dataDir });
     const q = makeProvider(server.url, 'ws/conv/s1', 'token-lee');
     providers.push(q);
     await q.synced();
@@ -43,7 +46,7 @@ describe('sync service lifecycle', () => {
   });
 
   it('drops a connection that stops answering pings', async () => {
-    server = await startSyncServer({ tokens: TOKENS, limits: { heartbeatMs: 250 } });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, limits: { heartbeatMs: 250 } });
     const silent = new WebSocket(`${server.url}?token=token-dana`, { autoPong: false });
     silent.on('error', () => {});
     const closed = new Promise((resolve) => silent.on('close', resolve));
@@ -56,7 +59,7 @@ describe('sync service lifecycle', () => {
   });
 
   it('unloads a document once its last connection has gone and it sat idle', async () => {
-    server = await startSyncServer({ tokens: TOKENS, limits: { idleUnloadMs: 20 } });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, limits: { idleUnloadMs: 20 } });
     const p = makeProvider(server.url, 'ws/conv/idle', 'token-dana');
     providers.push(p);
     await p.synced();
@@ -66,7 +69,7 @@ describe('sync service lifecycle', () => {
   });
 
   it('compacts a long update log, and a new client still gets the whole document', async () => {
-    server = await startSyncServer({ tokens: TOKENS, limits: { compactAfterUpdates: 20 } });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, limits: { compactAfterUpdates: 20 } });
     const p = makeProvider(server.url, 'ws/conv/long', 'token-dana');
     providers.push(p);
     await p.synced();

@@ -8,6 +8,9 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/a', 'ws/conv/b', 'ws/conv/c', 'ws/conv/d', 'ws/conv/e', 'ws/conv/fine', 'ws/conv/u', 'ws/conv/v', 'ws/conv/x'];
+
 describe('multiplexed sync (/sync)', () => {
   let server: TestSyncServer;
   const clients: MuxTestClient[] = [];
@@ -26,7 +29,7 @@ describe('multiplexed sync (/sync)', () => {
   });
 
   it('sends hello first, then syncs three documents over one socket', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const dana = await mux('token-dana');
     expect(dana.frames[0]).toEqual(['', 100]);
     expect(dana.controls[0]).toMatchObject({ type: 'hello', protocolVersion: PROTOCOL_VERSION, agentId: 'dana' });
@@ -51,7 +54,7 @@ describe('multiplexed sync (/sync)', () => {
   });
 
   it('interoperates with a stock provider on the same document', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const dana = await mux('token-dana');
     const doc = dana.open('ws/conv/x');
     const stock = makeProvider(server.url, 'ws/conv/x', 'token-lee');
@@ -64,7 +67,7 @@ describe('multiplexed sync (/sync)', () => {
   });
 
   it('stops sending a document after unsubscribe', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const dana = await mux('token-dana');
     const lee = await mux('token-lee');
     const danaDoc = dana.open('ws/conv/u');
@@ -81,7 +84,7 @@ describe('multiplexed sync (/sync)', () => {
   });
 
   it('AUTH2, AUTH3, DOC1: answers doc-error for documents it refuses and keeps the connection', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const dana = await mux('token-dana');
     dana.open('other/conv/c1');
     dana.open('ws/agent/lee');
@@ -95,8 +98,26 @@ describe('multiplexed sync (/sync)', () => {
     expect(server.logs.filter((l) => l.event === 'doc_refused').map((l) => l.rule)).toEqual(['AUTH2', 'AUTH3', 'DOC1']);
   });
 
+  it('DOC2: refuses a conversation the server never created, stores nothing of it, keeps the connection', async () => {
+    server = await startSyncServer({ tokens: TOKENS, conversations: ['ws/conv/real'] });
+    const dana = await mux('token-dana');
+    const phantom = dana.open('ws/conv/phantom');
+    // Written before the answer: the update travels right behind the subscription.
+    phantom.getArray('messages').insert(0, [messageBy('dana', 'into the void')]);
+    expect(await dana.control('doc-error', 'ws/conv/phantom')).toMatchObject({ reason: 'unknown-document' });
+    expect(server.logs.filter((l) => l.event === 'doc_refused').map((l) => [l.rule, l.doc])).toEqual([['DOC2', 'ws/conv/phantom']]);
+
+    const real = dana.open('ws/conv/real');
+    await dana.whenSynced('ws/conv/real');
+    real.getArray('messages').insert(0, [messageBy('dana', 'to a real conversation')]);
+    await waitFor(async () => (await server.store.load('ws/conv/real')).updates.length > 1, 'the real one stored');
+    expect(dana.closeCode).toBeNull();
+    expect(await server.store.load('ws/conv/phantom')).toMatchObject({ snapshot: null, updates: [] });
+    expect(await server.service.docs.read('ws/conv/phantom', (d) => d.getArray('messages').length)).toBe(0);
+  });
+
   it('AWR1: stamps awareness with the agent, refuses changes to others\' states, removes them on close', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const [dana, lee, sam] = await Promise.all([mux('token-dana'), mux('token-lee'), mux('token-sam')]);
     for (const c of [dana, lee, sam]) c.open('ws/index');
     await Promise.all([dana, lee, sam].map((c) => c.whenSynced('ws/index')));
@@ -124,7 +145,7 @@ describe('multiplexed sync (/sync)', () => {
   });
 
   it('closes a connection that opens more documents than the limit with 4429', async () => {
-    server = await startSyncServer({ tokens: TOKENS, limits: { maxDocsPerConnection: 3 } });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS, limits: { maxDocsPerConnection: 3 } });
     const dana = await mux('token-dana');
     for (const n of ['a', 'b', 'c']) dana.open(`ws/conv/${n}`);
     await Promise.all(['a', 'b', 'c'].map((n) => dana.whenSynced(`ws/conv/${n}`)));

@@ -6,6 +6,9 @@ import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer
 import { messageBy, TOKENS } from '../helpers/syncFixtures.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 
+/** The conversations these tests open, created as the server would (DOC2). */
+const CONVERSATIONS = ['ws/conv/r'];
+
 /**
  * "After a refusal" (docs/protocol.md) end to end: the PWA's SyncClient against the real
  * server over a real socket, without IndexedDB.
@@ -37,7 +40,7 @@ describe('after a refusal', () => {
   const serverMessages = (name: string) => server.service.docs.read(name, (d) => d.getArray<{ id: string }>('messages').toArray().map((m) => m.id));
 
   it('reloads the document under a new clientID, keeps what the server accepted, and syncs again', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const dana = client('token-dana', 'dana');
     const handle = dana.retain('ws/conv/r');
     await waitFor(() => handle.synced(), 'first sync');
@@ -64,7 +67,7 @@ describe('after a refusal', () => {
   });
 
   it('re-applies a draft typed in the same update as a refused change', async () => {
-    server = await startSyncServer({ tokens: TOKENS });
+    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
     const dana = client('token-dana', 'dana');
     const handle = dana.retain('ws/agent/dana');
     await waitFor(() => handle.synced(), 'first sync');
