@@ -236,7 +236,7 @@ export class Directory {
       createdAt: this.now(),
     };
     try {
-      prepared(this.db, 
+      prepared(this.db,
           'INSERT INTO agents (id, workspace_id, email, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)',
         )
         .run(agent.id, agent.workspaceId, email, name, agent.role, hash, agent.createdAt);
@@ -413,7 +413,7 @@ export class Directory {
     const now = this.now();
     const sessionId = newId();
     const expiresAt = Math.min(now + this.idleTtlMs, now + this.maxAgeMs);
-    prepared(this.db, 
+    prepared(this.db,
         'INSERT INTO sessions (id, token_hash, agent_id, created_at, last_used_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?, 0)',
       )
       .run(sessionId, hashToken(token), agent.id, now, now, expiresAt);

@@ -109,7 +109,7 @@ export class ChannelLedger {
    * `legacy`, a row from before inboxes existed ('' inbox) also matches (the first configured number).
    */
   contact(workspaceId: string, channel: Channel, address: string, inbox = '', legacy = false): ChannelContact | null {
-    const row = prepared(this.db, 
+    const row = prepared(this.db,
         `SELECT contact_id, conversation_id, name, last_inbound_at FROM channel_contacts
          WHERE workspace_id = ? AND channel = ? AND address = ? AND (inbox = ? OR (? AND inbox = '')) ORDER BY inbox DESC LIMIT 1`,
       )
@@ -186,7 +186,7 @@ export class ChannelLedger {
 
   /** Records "handing to the provider now", before the request leaves (a crash after this is in doubt). */
   beginSend(messageId: string, workspaceId: string, conversationId: string, channel: Channel): void {
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO channel_outbound (message_id, workspace_id, conversation_id, channel, provider_id, state, attempts, updated_at)
          VALUES (?, ?, ?, ?, NULL, 'sending', 1, ?)
          ON CONFLICT(message_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at`,
@@ -231,7 +231,7 @@ export class ChannelLedger {
         row = { ...byId, provider_id: event.providerId, state: 'accepted' };
       }
     }
-    const inserted = prepared(this.db, 
+    const inserted = prepared(this.db,
         `INSERT OR IGNORE INTO channel_status_events (channel, provider_id, provider_status, status, code, reason, message_id, received_at, raw)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )

@@ -380,7 +380,7 @@ export class ConversationService {
         };
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
         messages.insert(messages.length, [message]);
-        prepared(this.db, 
+        prepared(this.db,
             'INSERT OR REPLACE INTO contact_message_keys (workspace_id, key, conversation_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
           )
           .run(workspaceId, input.key, conversationId, message.id, message.createdAt);
@@ -662,13 +662,17 @@ export class ConversationService {
     if (messages.length === 0) return;
     const { workspaceId, conversationId } = event.ref;
     const now = this.now();
-    const stage = prepared(this.db, 
+    const stage = prepared(
+      this.db,
       `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'staged', 0, ?, ?)`,
     );
-    this.db.transaction(() => {
+    const stageAll = () => {
       for (const entry of messages) stage.run(entry.id, workspaceId, conversationId, meta.channel, now, now);
-    })();
+    };
+    // One message (nearly always) is one statement, atomic by itself; several share a transaction.
+    if (messages.length === 1) stageAll();
+    else this.db.transaction(stageAll)();
   }
 
   private onClientUpdate(event: ClientUpdateEvent): void {
@@ -762,7 +766,7 @@ export class ConversationService {
     const now = this.now();
     const promoted = prepared(this.db, `UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(now, messageId);
     if (promoted.changes === 1) return true;
-    const result = prepared(this.db, 
+    const result = prepared(this.db,
         `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
       )
@@ -772,7 +776,7 @@ export class ConversationService {
 
   private outboxMark(messageId: string, workspaceId: string, conversationId: string, state: 'done' | 'failed'): void {
     const now = this.now();
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
          VALUES (?, ?, ?, '', ?, 0, ?, ?)
          ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,

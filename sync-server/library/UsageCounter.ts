@@ -162,7 +162,7 @@ export class UsageCounter {
   private record(event: ClientUpdateEvent, state: -1 | 0): number {
     if (event.ref.kind !== 'conversation' || !this.db.open) return 0;
     const { workspaceId, conversationId } = event.ref;
-    const insert = prepared(this.db, 
+    const insert = prepared(this.db,
       `INSERT INTO library_usage (workspace_id, conversation_id, message_id, agent_id, uses, created_at, counted)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (workspace_id, conversation_id, message_id) DO UPDATE SET counted = 0

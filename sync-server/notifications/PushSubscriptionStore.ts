@@ -68,7 +68,7 @@ CREATE INDEX IF NOT EXISTS push_subscriptions_agent ON push_subscriptions(worksp
     return this.db.transaction(() => {
       prepared(this.db, 'DELETE FROM push_subscriptions WHERE endpoint = ?').run(input.endpoint);
       const id = newId();
-      prepared(this.db, 
+      prepared(this.db,
           `INSERT INTO push_subscriptions (id, workspace_id, agent_id, endpoint, p256dh, auth, device_name, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )

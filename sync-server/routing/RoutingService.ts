@@ -338,7 +338,7 @@ export class RoutingService {
     by: { agentId: string; name: string } | null = null,
   ): Promise<AssignOutcome> {
     const row: DecisionRow = { id: newId(), workspace_id: ws, conversation_id: conversationId, from_agent: from, to_agent: to, text };
-    prepared(this.db, 
+    prepared(this.db,
         `INSERT INTO routing_decisions (id, workspace_id, conversation_id, from_agent, to_agent, text, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )

@@ -164,7 +164,7 @@ export class WebchatGateway implements ChannelAdapter {
 
   private insertVisitor(workspaceId: string, name: string | null, token: string, conversationId: string | null, id = newId()): string {
     const now = this.now();
-    prepared(this.db, 
+    prepared(this.db,
         'INSERT INTO webchat_visitors (id, workspace_id, token_hash, name, conversation_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(id, workspaceId, hashToken(token), name ?? `Visitor ${id.slice(0, 4).toUpperCase()}`, conversationId, now, now);

@@ -40,6 +40,9 @@ export function NotificationSettings() {
   const { permission, request } = createNotificationPermission();
   const player = createSoundPlayer();
   const prefs = createMemo(() => effectivePrefs(w.agent.prefs[NOTIFICATION_PREFS_KEY], w.settings[NOTIFICATION_DEFAULTS_KEY]));
+  // Until this agent's document is in, the switches would show defaults and a change could be
+  // overwritten by the stored preferences arriving a moment later: they wait for it.
+  const ready = () => w.agent.loaded();
   const save = (change: (p: NotificationPrefs) => NotificationPrefs) => w.agent.setPref(NOTIFICATION_PREFS_KEY, change(structuredClone(prefs())));
   const setChannel = (kind: NotificationKind, channel: 'browser' | 'sound' | 'push', on: boolean) =>
     save((p) => ({ ...p, events: { ...p.events, [kind]: { ...p.events[kind], [channel]: on } } }));
@@ -124,7 +127,7 @@ export function NotificationSettings() {
         <p class="notify-settings__muted">Push reaches this device even when no Switchboard tab is open (the installed app on a phone, too).</p>
       </fieldset>
 
-      <fieldset>
+      <fieldset disabled={!ready()} aria-busy={!ready()}>
         <legend>Alerts</legend>
         <div class="notify-settings__grid" role="group" aria-label="Alerts per event">
           <span class="notify-settings__head">Event</span>
@@ -188,7 +191,7 @@ export function NotificationSettings() {
         </label>
       </fieldset>
 
-      <fieldset>
+      <fieldset disabled={!ready()} aria-busy={!ready()}>
         <legend>Quiet hours</legend>
         <label class="notify-settings__line">
           <input
@@ -225,7 +228,7 @@ export function NotificationSettings() {
         </div>
       </fieldset>
 
-      <fieldset>
+      <fieldset disabled={!ready()} aria-busy={!ready()}>
         <legend>Devices with push</legend>
         <Show when={(devices() ?? []).length > 0} fallback={<p class="notify-settings__muted">No device receives push notifications yet.</p>}>
           <ul class="notify-settings__devices" aria-label="Devices with push">
@@ -263,7 +266,7 @@ export function NotificationSettings() {
       </fieldset>
 
       <Show when={canSetDefaults()}>
-        <fieldset>
+        <fieldset disabled={!ready()} aria-busy={!ready()}>
           <legend>Workspace defaults</legend>
           <p class="notify-settings__muted">New agents start from these settings until they change their own.</p>
           <div class="notify-settings__line">

@@ -82,7 +82,7 @@ export class EmailStore {
   /** Records a Message-ID; false when it was already known (MAIL2). */
   addMessage(row: Omit<EmailMessageRow, 'refs'> & { refs: string[] }): boolean {
     return (
-      prepared(this.db, 
+      prepared(this.db,
           'INSERT OR IGNORE INTO email_messages (workspace_id, header_id, conversation_id, message_id, direction, refs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
         .run(row.workspace_id, row.header_id, row.conversation_id, row.message_id, row.direction, JSON.stringify(row.refs), row.created_at).changes === 1
