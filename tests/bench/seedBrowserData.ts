@@ -8,7 +8,9 @@
  *    the first row of the list;
  *  - `conversations - 1` more conversation summaries written into the workspace index document
  *    (server transactions of 1,000 summaries), older than the big one. Their conversation
- *    documents are not created: the list reads only the index (docs/document-model.md).
+ *    documents are not created: the list reads only the index (docs/document-model.md), and
+ *    seeding 9,999 documents would take minutes. Opening one of them is refused (DOC2); the
+ *    bench opens only the big one.
  *
  * Run as a child process (it opens the data directory's database):
  *   node --import tsx tests/bench/seedBrowserData.ts <dataDir> <workspaceId> <agentEmail> <conversations> <messages>
