@@ -66,10 +66,13 @@ CREATE TABLE IF NOT EXISTS contact_message_keys (
   PRIMARY KEY (workspace_id, key)
 );
 -- Agent messages handed (or to be handed) to their channel: one row per message id, so each is
--- delivered once, also across restarts. state: staged → pending → done | failed. 'staged' is
--- written before the client's update reaches the store (write-ahead), 'pending' once the update
--- is durable: a crash between the two leaves a staged row that start() checks against the
--- stored document (delivered if the message is there, dropped if not: the client sends it again).
+-- delivered once, also across restarts. state: staged → (pending) → done | failed. 'staged' is
+-- written before the client's update reaches the store (write-ahead). Once the update is durable
+-- the message is delivered at once and the row goes straight to done | failed; it becomes
+-- 'pending' only when delivery must wait (a retry, the channel not registered yet). A crash
+-- leaves staged rows that start() checks against the stored document (delivered if the message
+-- is there, also when it was delivered just before the crash: at least once; dropped if not: the
+-- client sends it again).
 CREATE TABLE IF NOT EXISTS outbox (
   message_id      TEXT PRIMARY KEY,
   workspace_id    TEXT NOT NULL,
@@ -165,6 +168,8 @@ export class ConversationService {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly pending = new PendingWork();
   private readonly inflight = new Set<string>();
+  /** Message ids this process staged (write-ahead) whose update is not yet reported durable. */
+  private readonly staged = new Set<string>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly eventListeners = new Set<(event: ConversationEvent) => void>();
   private unsubscribe: (() => void) | null = null;
@@ -668,7 +673,7 @@ export class ConversationService {
        VALUES (?, ?, ?, ?, 'staged', 0, ?, ?)`,
     );
     const stageAll = () => {
-      for (const entry of messages) stage.run(entry.id, workspaceId, conversationId, meta.channel, now, now);
+      for (const entry of messages) if (stage.run(entry.id, workspaceId, conversationId, meta.channel, now, now).changes === 1) this.staged.add(entry.id);
     };
     // One message (nearly always) is one statement, atomic by itself; several share a transaction.
     if (messages.length === 1) stageAll();
@@ -688,8 +693,13 @@ export class ConversationService {
     // Queue each new agent message for its channel (CONV4: messages only, never notes).
     for (const entry of entries) {
       if (entry.kind !== 'message') continue;
-      if (this.outboxInsert(entry.id, workspaceId, conversationId, meta.channel) && !this.closed) {
-        this.pending.track(this.deliver({ message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 }, true));
+      const row: OutboxRow = { message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 };
+      // Staged by this process a moment ago: delivered now, without promoting the row first.
+      if (this.staged.delete(entry.id)) {
+        if (!this.closed) this.pending.track(this.deliver(row, 'staged'));
+        else this.promote(entry.id);
+      } else if (this.outboxInsert(entry.id, workspaceId, conversationId, meta.channel) && !this.closed) {
+        this.pending.track(this.deliver(row, 'pending'));
       }
     }
     if (this.closed) return;
@@ -761,6 +771,11 @@ export class ConversationService {
 
   // ---- delivery ---------------------------------------------------------------------------
 
+  /** A staged row whose update is durable becomes pending (delivered later, or at the next start). */
+  private promote(messageId: string): void {
+    prepared(this.db, `UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(this.now(), messageId);
+  }
+
   /** The update holding the message is durable: staged (or new) → pending. True when it became pending now. */
   private outboxInsert(messageId: string, workspaceId: string, conversationId: string, channel: string): boolean {
     const now = this.now();
@@ -806,7 +821,7 @@ export class ConversationService {
       await this.enqueue(row.workspace_id, row.conversation_id, () =>
         this.updateSummary(row.workspace_id, row.conversation_id, (s) => this.withAgentEntries(s, [entry], found.count)),
       );
-      this.pending.track(this.deliver({ ...row, attempts: 0 }, true));
+      this.pending.track(this.deliver({ ...row, attempts: 0 }, 'pending'));
     }
   }
 
@@ -819,14 +834,23 @@ export class ConversationService {
     for (const row of rows) this.pending.track(this.deliver(row));
   }
 
-  /** `promoted`: the caller has just made this row pending (outboxInsert returned true), so it is. */
-  private async deliver(row: OutboxRow, promoted = false): Promise<void> {
-    // Not delivering yet: the row stays pending and startDeliveries picks it up.
-    if (!this.delivering || this.closed || this.inflight.has(row.message_id) || !this.db.open) return;
+  /**
+   * Hands a message to its channel and records the outcome. `known`: the row's state as the
+   * caller just wrote it ('staged': staged by this process and now durable, never promoted, which
+   * saves a commit per message; 'pending': promoted by the caller), or undefined to read it.
+   * A staged row that cannot be delivered now is promoted, so resumeOutbox finds it later; a
+   * crash while it is staged is covered by recoverStaged at the next start, as before.
+   */
+  private async deliver(row: OutboxRow, known?: 'staged' | 'pending'): Promise<void> {
     const adapter = this.adapters.get(row.channel as Channel);
-    if (!adapter) return; // stays pending until the channel is registered
+    // Not delivering yet, or no adapter for the channel yet: the row waits, pending, for
+    // startDeliveries or registerChannel.
+    if (!this.delivering || this.closed || !adapter || this.inflight.has(row.message_id) || !this.db.open) {
+      if (known === 'staged' && this.db.open) this.promote(row.message_id);
+      return;
+    }
     // A row listed twice (resumed by two callers) is delivered once: only while still pending.
-    if (!promoted) {
+    if (!known) {
       const current = prepared(this.db, 'SELECT state FROM outbox WHERE message_id = ?').get(row.message_id) as { state: string } | undefined;
       if (current?.state !== 'pending') return;
     }
@@ -856,7 +880,7 @@ export class ConversationService {
       this.metrics?.messagesDelivered.inc({ channel: row.channel, status: outcome.status });
       const attempts = row.attempts + 1;
       if (outcome.status === 'retry') {
-        prepared(this.db, 'UPDATE outbox SET attempts = ?, updated_at = ? WHERE message_id = ?').run(attempts, this.now(), row.message_id);
+        prepared(this.db, `UPDATE outbox SET attempts = ?, state = 'pending', updated_at = ? WHERE message_id = ?`).run(attempts, this.now(), row.message_id);
         const delay = this.retryDelaysMs[attempts - 1];
         this.logger.warn({ event: 'delivery_retry', doc: name, channel: row.channel, reason: outcome.reason, attempt: attempts });
         if (delay === undefined) {
