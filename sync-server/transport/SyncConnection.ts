@@ -258,6 +258,7 @@ export class SyncConnection {
       case 'unsubscribe': {
         const sub = this.subs.get(message.doc);
         if (sub) this.unsubscribe(sub);
+        this.env.logger.debug({ event: 'doc_unsubscribed', conn: this.id, doc: message.doc.slice(0, 200) });
         return;
       }
       case 'activity':
