@@ -7,7 +7,6 @@ import { WorkspaceGate } from './pages/WorkspaceGate.tsx';
 import type { UpdatePrompt } from './pwa/createUpdatePrompt.ts';
 import { currentPath, navigate, parseRoute } from './router/router.ts';
 import type { SessionStore } from './stores/createSession.ts';
-import { forgetIndexSnapshot } from './stores/indexSnapshot.ts';
 import { useWorkspace } from './stores/createWorkspace.ts';
 import type { WorkspaceSync } from './sync/openWorkspaceSync.ts';
 
@@ -49,7 +48,6 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
     const s = sync;
     sync = null;
     await s?.close(true);
-    if (s) forgetIndexSnapshot(s.db.name);
     await props.session.signOut();
     navigate('/signin', { replace: true });
   };

@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
+import { forgetIndexSnapshot } from '../stores/indexSnapshot.ts';
 import { DexieDocStore } from './DexieDocStore.ts';
 import { LocalDatabase, localDatabaseName } from './LocalDatabase.ts';
 import { SyncClient } from './SyncClient.ts';
@@ -9,7 +10,7 @@ export interface WorkspaceSync {
   db: LocalDatabase;
   /** Local persistence (if IndexedDB turns out to be unavailable, documents live in memory only). */
   store: DexieDocStore;
-  /** Closes everything; `forget` also deletes this agent's local database (sign-out). */
+  /** Closes everything; `forget` also deletes this agent's local data: database, journals, list snapshot (sign-out). */
   close(forget: boolean): Promise<void>;
 }
 
@@ -40,6 +41,7 @@ export function openWorkspaceSync(session: SessionInfo, onSignInRequired: () => 
       db.close();
       if (forget) {
         store.forgetJournals();
+        forgetIndexSnapshot(db.name);
         await Dexie.delete(db.name).catch(() => undefined);
       }
     },

@@ -5,7 +5,6 @@ import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
 import { type Role, isRole } from '../../shared/schema/roles.ts';
 import type { Principal } from './Principal.ts';
 import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.ts';
-import { prepared } from '../storage/prepared.ts';
 
 /**
  * Workspaces, agents and sessions, on the server's SQLite database.
@@ -182,20 +181,20 @@ export class Directory {
     if (!trimmed || trimmed.length > 200) return fail('invalid-input', 'A workspace name is 1–200 characters');
     if (this.getWorkspace(id)) return fail('exists', `Workspace ${id} already exists`);
     const workspace = { id, name: trimmed, createdAt: this.now() };
-    prepared(this.db, 'INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(id, trimmed, workspace.createdAt);
+    this.db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)').run(id, trimmed, workspace.createdAt);
     this.changed(id);
     return { ok: true, value: workspace };
   }
 
   getWorkspace(id: string): Workspace | null {
-    const row = prepared(this.db, 'SELECT id, name, created_at FROM workspaces WHERE id = ?').get(id) as
+    const row = this.db.prepare('SELECT id, name, created_at FROM workspaces WHERE id = ?').get(id) as
       | { id: string; name: string; created_at: number }
       | undefined;
     return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
   }
 
   listWorkspaces(): Workspace[] {
-    const rows = prepared(this.db, 'SELECT id, name, created_at FROM workspaces ORDER BY created_at, id').all() as {
+    const rows = this.db.prepare('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id').all() as {
       id: string;
       name: string;
       created_at: number;
@@ -236,7 +235,8 @@ export class Directory {
       createdAt: this.now(),
     };
     try {
-      prepared(this.db,
+      this.db
+        .prepare(
           'INSERT INTO agents (id, workspace_id, email, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)',
         )
         .run(agent.id, agent.workspaceId, email, name, agent.role, hash, agent.createdAt);
@@ -251,25 +251,28 @@ export class Directory {
   }
 
   getAgent(id: string): Agent | null {
-    const row = prepared(this.db, 'SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(id) as AgentRow | undefined;
     return row ? toAgent(row) : null;
   }
 
   findAgent(workspaceId: string, email: string): Agent | null {
-    const row = prepared(this.db, 'SELECT * FROM agents WHERE workspace_id = ? AND email = ?')
+    const row = this.db
+      .prepare('SELECT * FROM agents WHERE workspace_id = ? AND email = ?')
       .get(workspaceId, normalizeEmail(email)) as AgentRow | undefined;
     return row ? toAgent(row) : null;
   }
 
   listAgents(workspaceId: string): Agent[] {
-    const rows = prepared(this.db, 'SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, email')
+    const rows = this.db
+      .prepare('SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, email')
       .all(workspaceId) as AgentRow[];
     return rows.map(toAgent);
   }
 
   /** The members map of the workspace index document, as the directory has it. */
   listMembers(workspaceId: string): MemberSummary[] {
-    const rows = prepared(this.db, 'SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, email')
+    const rows = this.db
+      .prepare('SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, email')
       .all(workspaceId) as AgentRow[];
     return rows.map((r) => {
       const a = toAgent(r);
@@ -280,7 +283,8 @@ export class Directory {
 
   /** Active admins of a workspace (TEAM2 keeps at least one). */
   countActiveAdmins(workspaceId: string): number {
-    const row = prepared(this.db, `SELECT COUNT(*) AS n FROM agents WHERE workspace_id = ? AND role = 'admin' AND active = 1`)
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM agents WHERE workspace_id = ? AND role = 'admin' AND active = 1`)
       .get(workspaceId) as { n: number };
     return row.n;
   }
@@ -292,7 +296,7 @@ export class Directory {
    * agent stops working. The token is returned once; only its hash is stored.
    */
   createInvite(agentId: string, createdBy: string): DirectoryResult<Invite> {
-    const row = prepared(this.db, 'SELECT * FROM agents WHERE id = ?').get(agentId) as AgentRow | undefined;
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(agentId) as AgentRow | undefined;
     if (!row) return fail('not-found', 'No such agent');
     if (row.password_hash !== null) return fail('exists', 'This member has already joined');
     if (row.active !== 1) return fail('invalid-input', 'This member is deactivated');
@@ -300,8 +304,9 @@ export class Directory {
     const now = this.now();
     const expiresAt = now + INVITE_TTL_MS;
     this.db.transaction(() => {
-      prepared(this.db, 'DELETE FROM agent_invites WHERE agent_id = ?').run(agentId);
-      prepared(this.db, 'INSERT INTO agent_invites (token_hash, agent_id, created_by, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, NULL)')
+      this.db.prepare('DELETE FROM agent_invites WHERE agent_id = ?').run(agentId);
+      this.db
+        .prepare('INSERT INTO agent_invites (token_hash, agent_id, created_by, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, NULL)')
         .run(hashToken(token), agentId, createdBy, now, expiresAt);
     })();
     return { ok: true, value: { token, expiresAt, agent: toAgent(row) } };
@@ -310,10 +315,11 @@ export class Directory {
   /** The agent and workspace an invite token is for, while it is unused and unexpired. */
   findInvite(token: string | null): { agent: Agent; workspace: Workspace; expiresAt: number } | null {
     if (!token || token.length > 200) return null;
-    const invite = prepared(this.db, 'SELECT agent_id, expires_at, used_at FROM agent_invites WHERE token_hash = ?')
+    const invite = this.db
+      .prepare('SELECT agent_id, expires_at, used_at FROM agent_invites WHERE token_hash = ?')
       .get(hashToken(token)) as { agent_id: string; expires_at: number; used_at: number | null } | undefined;
     if (!invite || invite.used_at !== null || invite.expires_at <= this.now()) return null;
-    const row = prepared(this.db, 'SELECT * FROM agents WHERE id = ?').get(invite.agent_id) as AgentRow | undefined;
+    const row = this.db.prepare('SELECT * FROM agents WHERE id = ?').get(invite.agent_id) as AgentRow | undefined;
     if (!row || row.active !== 1 || row.password_hash !== null) return null;
     const workspace = this.getWorkspace(row.workspace_id);
     if (!workspace) return null;
@@ -328,10 +334,11 @@ export class Directory {
     if (!policy.ok) return fail('weak-password', policy.message);
     const hash = await hashPassword(password);
     // Used up atomically: of two tabs accepting at once, one wins.
-    const used = prepared(this.db, 'UPDATE agent_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
+    const used = this.db
+      .prepare('UPDATE agent_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
       .run(this.now(), hashToken(token));
     if (used.changes !== 1) return fail('not-found', 'This invite link is invalid, used or expired. Ask an admin for a new one.');
-    prepared(this.db, 'UPDATE agents SET password_hash = ? WHERE id = ? AND password_hash IS NULL').run(hash, found.agent.id);
+    this.db.prepare('UPDATE agents SET password_hash = ? WHERE id = ? AND password_hash IS NULL').run(hash, found.agent.id);
     this.changed(found.agent.workspaceId);
     return { ok: true, value: this.openSession(found.agent, found.workspace) };
   }
@@ -343,7 +350,7 @@ export class Directory {
     const policy = checkPasswordPolicy(password);
     if (!policy.ok) return fail('weak-password', policy.message);
     const hash = await hashPassword(password);
-    prepared(this.db, 'UPDATE agents SET password_hash = ? WHERE id = ?').run(hash, agentId);
+    this.db.prepare('UPDATE agents SET password_hash = ? WHERE id = ?').run(hash, agentId);
     this.revokeAgentSessions(agentId);
     return { ok: true, value: agent };
   }
@@ -352,7 +359,7 @@ export class Directory {
     const agent = this.getAgent(agentId);
     if (!agent) return fail('not-found', 'No such agent');
     if (!isRole(role)) return fail('invalid-input', 'The role is admin, lead or agent');
-    prepared(this.db, 'UPDATE agents SET role = ? WHERE id = ?').run(role, agentId);
+    this.db.prepare('UPDATE agents SET role = ? WHERE id = ?').run(role, agentId);
     this.changed(agent.workspaceId);
     return { ok: true, value: { ...agent, role } };
   }
@@ -361,8 +368,8 @@ export class Directory {
   deactivate(agentId: string): DirectoryResult<Agent> {
     const agent = this.getAgent(agentId);
     if (!agent) return fail('not-found', 'No such agent');
-    prepared(this.db, 'UPDATE agents SET active = 0 WHERE id = ?').run(agentId);
-    prepared(this.db, 'DELETE FROM agent_invites WHERE agent_id = ?').run(agentId);
+    this.db.prepare('UPDATE agents SET active = 0 WHERE id = ?').run(agentId);
+    this.db.prepare('DELETE FROM agent_invites WHERE agent_id = ?').run(agentId);
     this.revokeAgentSessions(agentId);
     this.changed(agent.workspaceId);
     return { ok: true, value: { ...agent, active: false } };
@@ -372,7 +379,7 @@ export class Directory {
   reactivate(agentId: string): DirectoryResult<Agent> {
     const agent = this.getAgent(agentId);
     if (!agent) return fail('not-found', 'No such agent');
-    prepared(this.db, 'UPDATE agents SET active = 1 WHERE id = ?').run(agentId);
+    this.db.prepare('UPDATE agents SET active = 1 WHERE id = ?').run(agentId);
     this.changed(agent.workspaceId);
     return { ok: true, value: { ...agent, active: true } };
   }
@@ -388,8 +395,8 @@ export class Directory {
     const email = normalizeEmail(input.email);
     const rows = (
       input.workspaceId
-        ? prepared(this.db, 'SELECT * FROM agents WHERE email = ? AND workspace_id = ? AND active = 1').all(email, input.workspaceId)
-        : prepared(this.db, 'SELECT * FROM agents WHERE email = ? AND active = 1 ORDER BY created_at').all(email)
+        ? this.db.prepare('SELECT * FROM agents WHERE email = ? AND workspace_id = ? AND active = 1').all(email, input.workspaceId)
+        : this.db.prepare('SELECT * FROM agents WHERE email = ? AND active = 1 ORDER BY created_at').all(email)
     ) as AgentRow[];
     let match: AgentRow | undefined;
     if (rows.length === 0) await verifyPassword(input.password, await dummyHash());
@@ -413,12 +420,13 @@ export class Directory {
     const now = this.now();
     const sessionId = newId();
     const expiresAt = Math.min(now + this.idleTtlMs, now + this.maxAgeMs);
-    prepared(this.db,
+    this.db
+      .prepare(
         'INSERT INTO sessions (id, token_hash, agent_id, created_at, last_used_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?, 0)',
       )
       .run(sessionId, hashToken(token), agent.id, now, now, expiresAt);
     // Old sessions are kept a while for support questions, then dropped.
-    prepared(this.db, 'DELETE FROM sessions WHERE expires_at < ?').run(now - 30 * 24 * 60 * 60 * 1000);
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now - 30 * 24 * 60 * 60 * 1000);
     return { token, sessionId, expiresAt, agent, workspace };
   }
 
@@ -430,7 +438,7 @@ export class Directory {
     const now = this.now();
     if (now - session.last_used_at >= TOUCH_EVERY_MS) {
       const expiresAt = Math.min(now + this.idleTtlMs, session.created_at + this.maxAgeMs);
-      prepared(this.db, 'UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?').run(now, expiresAt, session.id);
+      this.db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?').run(now, expiresAt, session.id);
     }
     return { agentId: agent.id, workspaceId: agent.workspaceId, role: agent.role, name: agent.name, sessionId: session.id };
   }
@@ -447,17 +455,18 @@ export class Directory {
 
   /** Signs out: the token stops working at once. True when it was a live session. */
   revoke(token: string): boolean {
-    const result = prepared(this.db, 'UPDATE sessions SET revoked = 1 WHERE token_hash = ? AND revoked = 0').run(hashToken(token));
+    const result = this.db.prepare('UPDATE sessions SET revoked = 1 WHERE token_hash = ? AND revoked = 0').run(hashToken(token));
     return result.changes > 0;
   }
 
   revokeAgentSessions(agentId: string): number {
-    return prepared(this.db, 'UPDATE sessions SET revoked = 1 WHERE agent_id = ? AND revoked = 0').run(agentId).changes;
+    return this.db.prepare('UPDATE sessions SET revoked = 1 WHERE agent_id = ? AND revoked = 0').run(agentId).changes;
   }
 
   private lookup(token: string | null): { session: SessionRow; agent: Agent } | null {
     if (!token || token.length > 200) return null;
-    const session = prepared(this.db, 'SELECT id, agent_id, created_at, last_used_at, expires_at, revoked FROM sessions WHERE token_hash = ?')
+    const session = this.db
+      .prepare('SELECT id, agent_id, created_at, last_used_at, expires_at, revoked FROM sessions WHERE token_hash = ?')
       .get(hashToken(token)) as SessionRow | undefined;
     if (!session || session.revoked || session.expires_at <= this.now()) return null;
     const agent = this.getAgent(session.agent_id);

@@ -5,7 +5,6 @@ import type { InboxRef } from '../../shared/schema/conversation.ts';
 import type { DeliveryState } from '../../shared/schema/delivery.ts';
 import type { ConversationService } from '../conversations/ConversationService.ts';
 import type { Logger } from '../ops/log.ts';
-import { prepared } from '../storage/prepared.ts';
 
 /**
  * What the provider channels (WhatsApp, SMS, later email) keep beside the conversation service:
@@ -109,7 +108,8 @@ export class ChannelLedger {
    * `legacy`, a row from before inboxes existed ('' inbox) also matches (the first configured number).
    */
   contact(workspaceId: string, channel: Channel, address: string, inbox = '', legacy = false): ChannelContact | null {
-    const row = prepared(this.db,
+    const row = this.db
+      .prepare(
         `SELECT contact_id, conversation_id, name, last_inbound_at FROM channel_contacts
          WHERE workspace_id = ? AND channel = ? AND address = ? AND (inbox = ? OR (? AND inbox = '')) ORDER BY inbox DESC LIMIT 1`,
       )
@@ -151,7 +151,8 @@ export class ChannelLedger {
             ...(input.email ? { email: input.email.slice(0, 320) } : {}),
           },
         });
-        prepared(this.db, 'INSERT INTO channel_contacts (workspace_id, channel, inbox, address, contact_id, conversation_id, name, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)')
+        this.db
+          .prepare('INSERT INTO channel_contacts (workspace_id, channel, inbox, address, contact_id, conversation_id, name, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)')
           .run(input.workspaceId, input.channel, inbox, input.address, meta.contact.id, meta.id, input.name);
         return { contactId: meta.contact.id, conversationId: meta.id, name: input.name, lastInboundAt: null };
       })().finally(() => this.creating.delete(key));
@@ -163,17 +164,20 @@ export class ChannelLedger {
   /** The customer wrote in this conversation (WhatsApp's 24-hour window counts from it). */
   noteInbound(workspaceId: string, channel: Channel, address: string, at: number, conversationId?: string): void {
     if (conversationId) {
-      prepared(this.db, 'UPDATE channel_contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?) WHERE workspace_id = ? AND channel = ? AND conversation_id = ?')
+      this.db
+        .prepare('UPDATE channel_contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?) WHERE workspace_id = ? AND channel = ? AND conversation_id = ?')
         .run(at, workspaceId, channel, conversationId);
       return;
     }
-    prepared(this.db, 'UPDATE channel_contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?) WHERE workspace_id = ? AND channel = ? AND address = ?')
+    this.db
+      .prepare('UPDATE channel_contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?) WHERE workspace_id = ? AND channel = ? AND address = ?')
       .run(at, workspaceId, channel, address);
   }
 
   /** The contact address of a conversation (outbound side), or null. */
   addressOf(workspaceId: string, channel: Channel, conversationId: string): { address: string; lastInboundAt: number | null } | null {
-    const row = prepared(this.db, 'SELECT address, last_inbound_at FROM channel_contacts WHERE workspace_id = ? AND channel = ? AND conversation_id = ?')
+    const row = this.db
+      .prepare('SELECT address, last_inbound_at FROM channel_contacts WHERE workspace_id = ? AND channel = ? AND conversation_id = ?')
       .get(workspaceId, channel, conversationId) as { address: string; last_inbound_at: number | null } | undefined;
     return row ? { address: row.address, lastInboundAt: row.last_inbound_at } : null;
   }
@@ -181,12 +185,13 @@ export class ChannelLedger {
   // ---- outbound ---------------------------------------------------------------------------
 
   outbound(messageId: string): OutboundRow | null {
-    return (prepared(this.db, 'SELECT * FROM channel_outbound WHERE message_id = ?').get(messageId) as OutboundRow | undefined) ?? null;
+    return (this.db.prepare('SELECT * FROM channel_outbound WHERE message_id = ?').get(messageId) as OutboundRow | undefined) ?? null;
   }
 
   /** Records "handing to the provider now", before the request leaves (a crash after this is in doubt). */
   beginSend(messageId: string, workspaceId: string, conversationId: string, channel: Channel): void {
-    prepared(this.db,
+    this.db
+      .prepare(
         `INSERT INTO channel_outbound (message_id, workspace_id, conversation_id, channel, provider_id, state, attempts, updated_at)
          VALUES (?, ?, ?, ?, NULL, 'sending', 1, ?)
          ON CONFLICT(message_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at`,
@@ -199,7 +204,8 @@ export class ChannelLedger {
    * callback carrying our id already linked the message: the provider has it, nothing to redo.
    */
   endSend(messageId: string, state: 'retry' | 'failed'): boolean {
-    const result = prepared(this.db, 'UPDATE channel_outbound SET state = ?, updated_at = ? WHERE message_id = ? AND provider_id IS NULL')
+    const result = this.db
+      .prepare('UPDATE channel_outbound SET state = ?, updated_at = ? WHERE message_id = ? AND provider_id IS NULL')
       .run(state, this.now(), messageId);
     return result.changes === 1;
   }
@@ -208,7 +214,8 @@ export class ChannelLedger {
   async accepted(messageId: string, providerId: string): Promise<void> {
     const row = this.outbound(messageId);
     if (!row) return;
-    prepared(this.db, `UPDATE channel_outbound SET provider_id = ?, state = 'accepted', updated_at = ? WHERE message_id = ?`)
+    this.db
+      .prepare(`UPDATE channel_outbound SET provider_id = ?, state = 'accepted', updated_at = ? WHERE message_id = ?`)
       .run(providerId, this.now(), messageId);
     await this.applyUnlinked(row, providerId);
   }
@@ -221,17 +228,20 @@ export class ChannelLedger {
    * know yet (the callback overtook the send answer) waits in the log until `accepted`.
    */
   async recordStatus(event: StatusEvent): Promise<'applied' | 'duplicate' | 'pending'> {
-    let row = prepared(this.db, 'SELECT * FROM channel_outbound WHERE channel = ? AND provider_id = ?')
+    let row = this.db
+      .prepare('SELECT * FROM channel_outbound WHERE channel = ? AND provider_id = ?')
       .get(event.channel, event.providerId) as OutboundRow | undefined;
     if (!row && event.messageId) {
       const byId = this.outbound(event.messageId);
       if (byId && byId.channel === event.channel && byId.provider_id === null) {
-        prepared(this.db, `UPDATE channel_outbound SET provider_id = ?, state = 'accepted', updated_at = ? WHERE message_id = ?`)
+        this.db
+          .prepare(`UPDATE channel_outbound SET provider_id = ?, state = 'accepted', updated_at = ? WHERE message_id = ?`)
           .run(event.providerId, this.now(), byId.message_id);
         row = { ...byId, provider_id: event.providerId, state: 'accepted' };
       }
     }
-    const inserted = prepared(this.db,
+    const inserted = this.db
+      .prepare(
         `INSERT OR IGNORE INTO channel_status_events (channel, provider_id, provider_status, status, code, reason, message_id, received_at, raw)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -259,10 +269,12 @@ export class ChannelLedger {
   }
 
   private async applyUnlinked(row: OutboundRow, providerId: string): Promise<void> {
-    const events = prepared(this.db, 'SELECT seq, status, code, reason FROM channel_status_events WHERE channel = ? AND provider_id = ? AND message_id IS NULL')
+    const events = this.db
+      .prepare('SELECT seq, status, code, reason FROM channel_status_events WHERE channel = ? AND provider_id = ? AND message_id IS NULL')
       .all(row.channel, providerId) as Array<{ seq: number; status: DeliveryState; code: string | null; reason: string | null }>;
     if (events.length === 0) return;
-    prepared(this.db, 'UPDATE channel_status_events SET message_id = ? WHERE channel = ? AND provider_id = ? AND message_id IS NULL')
+    this.db
+      .prepare('UPDATE channel_status_events SET message_id = ? WHERE channel = ? AND provider_id = ? AND message_id IS NULL')
       .run(row.message_id, row.channel, providerId);
     events.sort((a, b) => RANK[a.status] - RANK[b.status]);
     for (const e of events) {
@@ -279,7 +291,8 @@ export class ChannelLedger {
   /** Raw status events of one of our messages, oldest first (for tests and support). */
   statusEvents(messageId: string): Array<{ providerStatus: string; status: DeliveryState; code: string | null }> {
     return (
-      prepared(this.db, 'SELECT provider_status, status, code FROM channel_status_events WHERE message_id = ? ORDER BY seq')
+      this.db
+        .prepare('SELECT provider_status, status, code FROM channel_status_events WHERE message_id = ? ORDER BY seq')
         .all(messageId) as Array<{ provider_status: string; status: DeliveryState; code: string | null }>
     ).map((r) => ({ providerStatus: r.provider_status, status: r.status, code: r.code }));
   }

@@ -17,7 +17,6 @@ import { type ConversationSummary, INDEX_ROOTS } from '../../shared/schema/works
 import type { Principal } from '../auth/Principal.ts';
 import type { DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
-import { prepared } from '../storage/prepared.ts';
 
 const ACTOR = 'contacts';
 /** A stored profile (JSON) is at most this large (CON2). */
@@ -103,7 +102,7 @@ export class ContactBook {
   }
 
   private row(workspaceId: string, id: string): Row | null {
-    return (prepared(this.db, 'SELECT id, profile, merged_into FROM contacts WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as Row | undefined) ?? null;
+    return (this.db.prepare('SELECT id, profile, merged_into FROM contacts WHERE workspace_id = ? AND id = ?').get(workspaceId, id) as Row | undefined) ?? null;
   }
 
   /** Follows `merged_into` to the live contact (at most a few hops; a cycle cannot be made). */
@@ -115,7 +114,7 @@ export class ContactBook {
 
   private byIdentity(workspaceId: string, kind: IdentityKind, value: string | null): Row | null {
     if (!value) return null;
-    const hit = prepared(this.db, 'SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND kind = ? AND value = ?').get(workspaceId, kind, value) as
+    const hit = this.db.prepare('SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND kind = ? AND value = ?').get(workspaceId, kind, value) as
       | { contact_id: string }
       | undefined;
     return hit ? this.resolve(workspaceId, hit.contact_id) : null;
@@ -173,7 +172,8 @@ export class ContactBook {
       ...(phone ? [{ kind: 'phone' as const, value: phone }] : []),
       ...(email ? [{ kind: 'email' as const, value: email }] : []),
     ]) ?? profile;
-    prepared(this.db, 'INSERT OR IGNORE INTO contacts (workspace_id, id, profile, merged_into, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?)')
+    this.db
+      .prepare('INSERT OR IGNORE INTO contacts (workspace_id, id, profile, merged_into, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?)')
       .run(workspaceId, profile.id, JSON.stringify(withIds), at, at);
     this.history(workspaceId, profile.id, 'created', null, {});
     await this.mirror(workspaceId, withIds);
@@ -186,7 +186,8 @@ export class ContactBook {
     for (const identity of wanted) {
       if (profile.identities.some((i) => i.kind === identity.kind && i.value === identity.value)) continue;
       if (profile.identities.length + added.length >= CONTACT_LIMITS.identities) break;
-      const result = prepared(this.db, 'INSERT OR IGNORE INTO contact_identities (workspace_id, kind, value, contact_id) VALUES (?, ?, ?, ?)')
+      const result = this.db
+        .prepare('INSERT OR IGNORE INTO contact_identities (workspace_id, kind, value, contact_id) VALUES (?, ?, ?, ?)')
         .run(workspaceId, identity.kind, identity.value, profile.id);
       if (result.changes === 1) added.push(identity);
     }
@@ -285,10 +286,10 @@ export class ContactBook {
     merged.identities.push(...moved);
     merged.identities = merged.identities.slice(0, CONTACT_LIMITS.identities * 2);
     this.db.transaction(() => {
-      prepared(this.db, 'UPDATE contact_identities SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?').run(targetId, ws, sourceId);
-      prepared(this.db, 'INSERT OR REPLACE INTO contact_identities (workspace_id, kind, value, contact_id) VALUES (?, ?, ?, ?)').run(ws, 'id', sourceId, targetId);
-      prepared(this.db, 'UPDATE contacts SET merged_into = ?, updated_at = ? WHERE workspace_id = ? AND id = ?').run(targetId, merged.updatedAt, ws, sourceId);
-      prepared(this.db, 'UPDATE contacts SET profile = ?, updated_at = ? WHERE workspace_id = ? AND id = ?').run(JSON.stringify(merged), merged.updatedAt, ws, targetId);
+      this.db.prepare('UPDATE contact_identities SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?').run(targetId, ws, sourceId);
+      this.db.prepare('INSERT OR REPLACE INTO contact_identities (workspace_id, kind, value, contact_id) VALUES (?, ?, ?, ?)').run(ws, 'id', sourceId, targetId);
+      this.db.prepare('UPDATE contacts SET merged_into = ?, updated_at = ? WHERE workspace_id = ? AND id = ?').run(targetId, merged.updatedAt, ws, sourceId);
+      this.db.prepare('UPDATE contacts SET profile = ?, updated_at = ? WHERE workspace_id = ? AND id = ?').run(JSON.stringify(merged), merged.updatedAt, ws, targetId);
     })();
     this.history(ws, targetId, 'merged', principal.agentId, { merged: sourceId, name: s.name });
     await this.docs.change(indexDoc(ws), ACTOR, (doc) => {
@@ -305,7 +306,7 @@ export class ContactBook {
   // ---- storing ------------------------------------------------------------------------------
 
   private async store(workspaceId: string, profile: ContactProfile, _agentId: string | null): Promise<void> {
-    prepared(this.db, 'UPDATE contacts SET profile = ?, updated_at = ? WHERE workspace_id = ? AND id = ?').run(JSON.stringify(profile), profile.updatedAt, workspaceId, profile.id);
+    this.db.prepare('UPDATE contacts SET profile = ?, updated_at = ? WHERE workspace_id = ? AND id = ?').run(JSON.stringify(profile), profile.updatedAt, workspaceId, profile.id);
     await this.mirror(workspaceId, profile);
   }
 
@@ -317,14 +318,15 @@ export class ContactBook {
   }
 
   private history(workspaceId: string, contactId: string, action: string, agentId: string | null, detail: unknown): void {
-    prepared(this.db, 'INSERT INTO contact_history (workspace_id, contact_id, action, agent_id, at, detail) VALUES (?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO contact_history (workspace_id, contact_id, action, agent_id, at, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(workspaceId, contactId, action, agentId, this.now(), JSON.stringify(detail));
   }
 
   /** The history of a contact, oldest first (tests, support). */
   historyOf(workspaceId: string, contactId: string): Array<{ action: string; agentId: string | null; detail: unknown }> {
     return (
-      prepared(this.db, 'SELECT action, agent_id, detail FROM contact_history WHERE workspace_id = ? AND contact_id = ? ORDER BY seq').all(workspaceId, contactId) as Array<{
+      this.db.prepare('SELECT action, agent_id, detail FROM contact_history WHERE workspace_id = ? AND contact_id = ? ORDER BY seq').all(workspaceId, contactId) as Array<{
         action: string;
         agent_id: string | null;
         detail: string;

@@ -12,7 +12,6 @@ import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
-import { prepared } from '../storage/prepared.ts';
 
 /** Something that happened in a conversation, for notifications (sync-server/notifications/). */
 export type ConversationActivity = Activity & { workspaceId: string };
@@ -238,8 +237,7 @@ export class ConversationService {
     this.resumeOutbox();
   }
 
-  /** Resolves when every write and delivery started so far has finished. */
-  /** Waits for deliveries in progress, and commits their outcomes. */
+  /** Resolves when every write and delivery started so far has finished and its outcome is committed. */
   async idle(): Promise<void> {
     await this.pending.settled();
     this.flushCompletions();
@@ -383,7 +381,8 @@ export class ConversationService {
       const outcome = await this.docs.change(name, ACTOR, (doc) => {
         const meta = readMeta(doc);
         if (!meta) return null;
-        const seen = prepared(this.db, 'SELECT message_id FROM contact_message_keys WHERE workspace_id = ? AND key = ?')
+        const seen = this.db
+          .prepare('SELECT message_id FROM contact_message_keys WHERE workspace_id = ? AND key = ?')
           .get(workspaceId, input.key) as { message_id: string } | undefined;
         if (seen) {
           const stored = findEntry(doc, seen.message_id);
@@ -399,7 +398,8 @@ export class ConversationService {
         };
         const messages = doc.getArray<MessageEntry>(CONV_ROOTS.messages);
         messages.insert(messages.length, [message]);
-        prepared(this.db,
+        this.db
+          .prepare(
             'INSERT OR REPLACE INTO contact_message_keys (workspace_id, key, conversation_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
           )
           .run(workspaceId, input.key, conversationId, message.id, message.createdAt);
@@ -681,8 +681,7 @@ export class ConversationService {
     if (messages.length === 0) return;
     const { workspaceId, conversationId } = event.ref;
     const now = this.now();
-    const stage = prepared(
-      this.db,
+    const stage = this.db.prepare(
       `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
        VALUES (?, ?, ?, ?, 'staged', 0, ?, ?)`,
     );
@@ -812,20 +811,20 @@ export class ConversationService {
   }
 
   private writeCompletion(c: Completion): void {
-    prepared(this.db, 'UPDATE outbox SET attempts = ?, state = ?, updated_at = ? WHERE message_id = ?').run(c.attempts, c.state, c.at, c.messageId);
+    this.db.prepare('UPDATE outbox SET attempts = ?, state = ?, updated_at = ? WHERE message_id = ?').run(c.attempts, c.state, c.at, c.messageId);
   }
 
-  /** A staged row whose update is durable becomes pending (delivered later, or at the next start). */
-  private promote(messageId: string): void {
-    prepared(this.db, `UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(this.now(), messageId);
+  /** A staged row whose update is durable becomes pending (delivered later, or at the next start). True if it was staged. */
+  private promote(messageId: string): boolean {
+    return this.db.prepare(`UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(this.now(), messageId).changes === 1;
   }
 
   /** The update holding the message is durable: staged (or new) → pending. True when it became pending now. */
   private outboxInsert(messageId: string, workspaceId: string, conversationId: string, channel: string): boolean {
+    if (this.promote(messageId)) return true;
     const now = this.now();
-    const promoted = prepared(this.db, `UPDATE outbox SET state = 'pending', updated_at = ? WHERE message_id = ? AND state = 'staged'`).run(now, messageId);
-    if (promoted.changes === 1) return true;
-    const result = prepared(this.db,
+    const result = this.db
+      .prepare(
         `INSERT OR IGNORE INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
       )
@@ -835,7 +834,8 @@ export class ConversationService {
 
   private outboxMark(messageId: string, workspaceId: string, conversationId: string, state: 'done' | 'failed'): void {
     const now = this.now();
-    prepared(this.db,
+    this.db
+      .prepare(
         `INSERT INTO outbox (message_id, workspace_id, conversation_id, channel, state, attempts, created_at, updated_at)
          VALUES (?, ?, ?, '', ?, 0, ?, ?)
          ON CONFLICT(message_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -849,13 +849,13 @@ export class ConversationService {
    * message; dropped when it does not (the client still has it and sends it again).
    */
   private async recoverStaged(): Promise<void> {
-    const rows = prepared(this.db, `SELECT * FROM outbox WHERE state = 'staged' ORDER BY created_at`).all() as OutboxRow[];
+    const rows = this.db.prepare(`SELECT * FROM outbox WHERE state = 'staged' ORDER BY created_at`).all() as OutboxRow[];
     for (const row of rows) {
       const name = conversationDoc(row.workspace_id, row.conversation_id);
       const found = await this.docs.read(name, (doc) => ({ entry: findEntry(doc, row.message_id), count: doc.getArray(CONV_ROOTS.messages).length }));
       if (!this.db.open) return;
       if (!found.entry) {
-        prepared(this.db, `DELETE FROM outbox WHERE message_id = ? AND state = 'staged'`).run(row.message_id);
+        this.db.prepare(`DELETE FROM outbox WHERE message_id = ? AND state = 'staged'`).run(row.message_id);
         this.logger.info({ event: 'outbox_staged_dropped', doc: name, reason: 'update not stored' });
         continue;
       }
@@ -872,8 +872,8 @@ export class ConversationService {
   private resumeOutbox(channel?: string): void {
     const rows = (
       channel
-        ? prepared(this.db, `SELECT * FROM outbox WHERE state = 'pending' AND channel = ? ORDER BY created_at`).all(channel)
-        : prepared(this.db, `SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at`).all()
+        ? this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND channel = ? ORDER BY created_at`).all(channel)
+        : this.db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY created_at`).all()
     ) as OutboxRow[];
     for (const row of rows) this.pending.track(this.deliver(row));
   }
@@ -895,7 +895,7 @@ export class ConversationService {
     }
     // A row listed twice (resumed by two callers) is delivered once: only while still pending.
     if (!known) {
-      const current = prepared(this.db, 'SELECT state FROM outbox WHERE message_id = ?').get(row.message_id) as { state: string } | undefined;
+      const current = this.db.prepare('SELECT state FROM outbox WHERE message_id = ?').get(row.message_id) as { state: string } | undefined;
       if (current?.state !== 'pending') return;
     }
     this.inflight.add(row.message_id);
@@ -925,7 +925,7 @@ export class ConversationService {
       this.metrics?.messagesDelivered.inc({ channel: row.channel, status: outcome.status });
       const attempts = row.attempts + 1;
       if (outcome.status === 'retry') {
-        prepared(this.db, `UPDATE outbox SET attempts = ?, state = 'pending', updated_at = ? WHERE message_id = ?`).run(attempts, this.now(), row.message_id);
+        this.db.prepare(`UPDATE outbox SET attempts = ?, state = 'pending', updated_at = ? WHERE message_id = ?`).run(attempts, this.now(), row.message_id);
         const delay = this.retryDelaysMs[attempts - 1];
         this.logger.warn({ event: 'delivery_retry', doc: name, channel: row.channel, reason: outcome.reason, attempt: attempts });
         if (delay === undefined) {

@@ -5,7 +5,6 @@ import { CONV_ROOTS } from '../../shared/schema/conversation.ts';
 import { type LibraryUse, LibraryUseSchema, MAX_USES_PER_MESSAGE, SETTINGS_ROOTS, type UsageCount, usageKey } from '../../shared/schema/settings.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
-import { prepared } from '../storage/prepared.ts';
 
 const ACTOR = 'library-usage';
 /** Counted rows are kept this long (a message is only ever seen again by a replay). */
@@ -93,10 +92,11 @@ export class UsageCounter {
     if (this.unsubscribe) return;
     this.unsubscribeAccepted = this.docs.onClientUpdateAccepted((event) => this.record(event, -1));
     this.unsubscribe = this.docs.onClientUpdate((event) => this.onClientUpdate(event));
-    prepared(this.db, 'DELETE FROM library_usage WHERE counted = 1 AND created_at < ?').run(this.now() - KEEP_COUNTED_MS);
-    const staged = prepared(this.db, 'SELECT workspace_id, conversation_id, message_id FROM library_usage WHERE counted = -1')
+    this.db.prepare('DELETE FROM library_usage WHERE counted = 1 AND created_at < ?').run(this.now() - KEEP_COUNTED_MS);
+    const staged = this.db
+      .prepare('SELECT workspace_id, conversation_id, message_id FROM library_usage WHERE counted = -1')
       .all() as { workspace_id: string; conversation_id: string; message_id: string }[];
-    const pending = prepared(this.db, 'SELECT DISTINCT workspace_id FROM library_usage WHERE counted = 0').all() as { workspace_id: string }[];
+    const pending = this.db.prepare('SELECT DISTINCT workspace_id FROM library_usage WHERE counted = 0').all() as { workspace_id: string }[];
     for (const { workspace_id } of pending) this.schedule(workspace_id);
     if (staged.length > 0) void this.recoverStaged(staged);
   }
@@ -117,10 +117,10 @@ export class UsageCounter {
       if (!this.db.open) return;
       const key = [row.workspace_id, row.conversation_id, row.message_id];
       if (stored) {
-        prepared(this.db, 'UPDATE library_usage SET counted = 0 WHERE workspace_id = ? AND conversation_id = ? AND message_id = ? AND counted = -1').run(...key);
+        this.db.prepare('UPDATE library_usage SET counted = 0 WHERE workspace_id = ? AND conversation_id = ? AND message_id = ? AND counted = -1').run(...key);
         workspaces.add(row.workspace_id);
       } else {
-        prepared(this.db, 'DELETE FROM library_usage WHERE workspace_id = ? AND conversation_id = ? AND message_id = ? AND counted = -1').run(...key);
+        this.db.prepare('DELETE FROM library_usage WHERE workspace_id = ? AND conversation_id = ? AND message_id = ? AND counted = -1').run(...key);
       }
     }
     for (const workspaceId of workspaces) this.schedule(workspaceId);
@@ -162,7 +162,7 @@ export class UsageCounter {
   private record(event: ClientUpdateEvent, state: -1 | 0): number {
     if (event.ref.kind !== 'conversation' || !this.db.open) return 0;
     const { workspaceId, conversationId } = event.ref;
-    const insert = prepared(this.db,
+    const insert = this.db.prepare(
       `INSERT INTO library_usage (workspace_id, conversation_id, message_id, agent_id, uses, created_at, counted)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (workspace_id, conversation_id, message_id) DO UPDATE SET counted = 0
@@ -197,7 +197,8 @@ export class UsageCounter {
   /** Adds every uncounted row of the workspace to `usage` in one change, then marks them counted. */
   private async flush(workspaceId: string): Promise<void> {
     if (!this.db.open) return;
-    const rows = prepared(this.db, 'SELECT conversation_id, message_id, agent_id, uses, created_at FROM library_usage WHERE workspace_id = ? AND counted = 0 ORDER BY created_at')
+    const rows = this.db
+      .prepare('SELECT conversation_id, message_id, agent_id, uses, created_at FROM library_usage WHERE workspace_id = ? AND counted = 0 ORDER BY created_at')
       .all(workspaceId) as PendingRow[];
     if (rows.length === 0) return;
     const started = performance.now();
@@ -222,7 +223,7 @@ export class UsageCounter {
       for (const [key, count] of next) usage.set(key, count);
       return n;
     });
-    const mark = prepared(this.db, 'UPDATE library_usage SET counted = 1 WHERE workspace_id = ? AND conversation_id = ? AND message_id = ?');
+    const mark = this.db.prepare('UPDATE library_usage SET counted = 1 WHERE workspace_id = ? AND conversation_id = ? AND message_id = ?');
     this.db.transaction(() => {
       for (const row of rows) mark.run(workspaceId, row.conversation_id, row.message_id);
     })();

@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import { newId } from '../../shared/ids.ts';
-import { prepared } from '../storage/prepared.ts';
 
 /** One device's push subscription (the browser's PushSubscription, plus who and which device). */
 export interface StoredSubscription {
@@ -66,9 +65,10 @@ CREATE INDEX IF NOT EXISTS push_subscriptions_agent ON push_subscriptions(worksp
    */
   upsert(input: Omit<StoredSubscription, 'id' | 'createdAt' | 'lastSuccessAt'>, now = Date.now()): StoredSubscription {
     return this.db.transaction(() => {
-      prepared(this.db, 'DELETE FROM push_subscriptions WHERE endpoint = ?').run(input.endpoint);
+      this.db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?').run(input.endpoint);
       const id = newId();
-      prepared(this.db,
+      this.db
+        .prepare(
           `INSERT INTO push_subscriptions (id, workspace_id, agent_id, endpoint, p256dh, auth, device_name, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -80,22 +80,23 @@ CREATE INDEX IF NOT EXISTS push_subscriptions_agent ON push_subscriptions(worksp
   }
 
   get(id: string): StoredSubscription | null {
-    const row = prepared(this.db, 'SELECT * FROM push_subscriptions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM push_subscriptions WHERE id = ?').get(id) as Row | undefined;
     return row ? toSub(row) : null;
   }
 
   /** An agent's devices, newest first. */
   forAgent(workspaceId: string, agentId: string): StoredSubscription[] {
-    const rows = prepared(this.db, 'SELECT * FROM push_subscriptions WHERE workspace_id = ? AND agent_id = ? ORDER BY created_at DESC, id')
+    const rows = this.db
+      .prepare('SELECT * FROM push_subscriptions WHERE workspace_id = ? AND agent_id = ? ORDER BY created_at DESC, id')
       .all(workspaceId, agentId) as Row[];
     return rows.map(toSub);
   }
 
   remove(id: string): boolean {
-    return prepared(this.db, 'DELETE FROM push_subscriptions WHERE id = ?').run(id).changes === 1;
+    return this.db.prepare('DELETE FROM push_subscriptions WHERE id = ?').run(id).changes === 1;
   }
 
   markSuccess(id: string, now = Date.now()): void {
-    prepared(this.db, 'UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?').run(now, id);
+    this.db.prepare('UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?').run(now, id);
   }
 }

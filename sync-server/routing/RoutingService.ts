@@ -9,7 +9,6 @@ import type { DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
 import type { PresenceChange, PresenceMember, PresenceService } from '../presence/PresenceService.ts';
-import { prepared } from '../storage/prepared.ts';
 
 const SCHEMA = `
 -- Conversations waiting for an Online agent (RTE2), oldest first.
@@ -117,7 +116,7 @@ export class RoutingService {
         }
       }),
     );
-    const rows = prepared(this.db, `SELECT * FROM routing_decisions WHERE state = 'pending' ORDER BY created_at`).all() as DecisionRow[];
+    const rows = this.db.prepare(`SELECT * FROM routing_decisions WHERE state = 'pending' ORDER BY created_at`).all() as DecisionRow[];
     for (const row of rows) await this.inQueue(row.workspace_id, () => this.apply(row));
     await Promise.all(workspaces.map((ws) => this.drain(ws)));
     const every = this.opts.sweepMs ?? 1_000;
@@ -141,7 +140,8 @@ export class RoutingService {
 
   /** Re-routes conversations whose grace period ran out while their assignee stayed away (RTE4). */
   async sweep(): Promise<void> {
-    const due = prepared(this.db, 'SELECT workspace_id, conversation_id FROM routing_reroute WHERE due_at <= ?')
+    const due = this.db
+      .prepare('SELECT workspace_id, conversation_id FROM routing_reroute WHERE due_at <= ?')
       .all(this.now()) as Array<{ workspace_id: string; conversation_id: string }>;
     await Promise.all(due.map((r) => this.inQueue(r.workspace_id, () => this.rerouteIfAway(r.workspace_id, r.conversation_id, true))));
   }
@@ -221,7 +221,7 @@ export class RoutingService {
     const summary = await this.summary(ws, conversationId);
     if (!summary || summary.status !== 'open') return;
     if (summary.assigneeId === null) {
-      if (reopened) prepared(this.db, 'DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
+      if (reopened) this.db.prepare('DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
       this.enqueueWaiting(ws, conversationId);
       await this.drainNow(ws);
       return;
@@ -236,19 +236,20 @@ export class RoutingService {
     const assignee = summary?.assigneeId ?? null;
     const presence = assignee ? await this.presence.statusOf(ws, assignee) : null;
     if (!summary || summary.status !== 'open' || !assignee || presence?.status === 'online' || settings.reassign === 'keep') {
-      prepared(this.db, 'DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
+      this.db.prepare('DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
       return;
     }
     const awaySince = presence?.since ?? this.now();
     const dueAt = awaySince + settings.rerouteGraceMs;
     if (dueAt > this.now()) {
       if (!due) {
-        prepared(this.db, 'INSERT OR REPLACE INTO routing_reroute (workspace_id, conversation_id, due_at) VALUES (?, ?, ?)')
+        this.db
+          .prepare('INSERT OR REPLACE INTO routing_reroute (workspace_id, conversation_id, due_at) VALUES (?, ?, ?)')
           .run(ws, conversationId, dueAt);
       }
       return;
     }
-    prepared(this.db, 'DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
+    this.db.prepare('DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
     const target = await this.pick(ws, settings, new Set([assignee]));
     const name = this.nameOf(ws, assignee);
     if (target) {
@@ -270,7 +271,8 @@ export class RoutingService {
 
   /** Assigns waiting conversations, oldest first, while an Online agent has capacity (RTE2). */
   private async drainNow(ws: string): Promise<void> {
-    const waiting = prepared(this.db, 'SELECT conversation_id FROM routing_queue WHERE workspace_id = ? ORDER BY since, conversation_id')
+    const waiting = this.db
+      .prepare('SELECT conversation_id FROM routing_queue WHERE workspace_id = ? ORDER BY since, conversation_id')
       .all(ws) as Array<{ conversation_id: string }>;
     if (waiting.length === 0) return;
     const settings = await this.presence.settings(ws);
@@ -279,13 +281,13 @@ export class RoutingService {
       if (this.closed) return;
       const summary = await this.summary(ws, id);
       if (!summary || summary.status !== 'open' || summary.assigneeId !== null) {
-        prepared(this.db, 'DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, id);
+        this.db.prepare('DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, id);
         continue;
       }
       const target = await this.pick(ws, settings, new Set());
       if (!target) return; // nobody Online with capacity: everything else waits too
       const outcome = await this.decide(ws, id, null, target.id, `Assigned to ${target.name} (auto-routing)`);
-      if (outcome !== 'conflict') prepared(this.db, 'DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, id);
+      if (outcome !== 'conflict') this.db.prepare('DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, id);
       if (outcome === 'applied' || outcome === 'already-applied') this.setCursor(ws, target.id);
       this.logger.info({ event: 'routed', workspace: ws, conversation: id, to: target.id, policy: settings.policy, outcome });
     }
@@ -312,7 +314,7 @@ export class RoutingService {
       const min = Math.min(...free.map((m) => loads.get(m.id) ?? 0));
       candidates = free.filter((m) => (loads.get(m.id) ?? 0) === min);
     }
-    const last = (prepared(this.db, 'SELECT last_agent_id FROM routing_cursor WHERE workspace_id = ?').get(ws) as { last_agent_id: string } | undefined)
+    const last = (this.db.prepare('SELECT last_agent_id FROM routing_cursor WHERE workspace_id = ?').get(ws) as { last_agent_id: string } | undefined)
       ?.last_agent_id;
     return (last === undefined ? undefined : candidates.find((m) => m.id > last)) ?? candidates[0] ?? null;
   }
@@ -338,7 +340,8 @@ export class RoutingService {
     by: { agentId: string; name: string } | null = null,
   ): Promise<AssignOutcome> {
     const row: DecisionRow = { id: newId(), workspace_id: ws, conversation_id: conversationId, from_agent: from, to_agent: to, text };
-    prepared(this.db,
+    this.db
+      .prepare(
         `INSERT INTO routing_decisions (id, workspace_id, conversation_id, from_agent, to_agent, text, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
@@ -355,25 +358,26 @@ export class RoutingService {
       by,
     });
     const state = outcome === 'applied' || outcome === 'already-applied' ? 'applied' : outcome;
-    prepared(this.db, 'UPDATE routing_decisions SET state = ? WHERE id = ?').run(state, row.id);
+    this.db.prepare('UPDATE routing_decisions SET state = ? WHERE id = ?').run(state, row.id);
     return outcome;
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
   private enqueueWaiting(ws: string, conversationId: string): void {
-    prepared(this.db, 'INSERT OR IGNORE INTO routing_queue (workspace_id, conversation_id, since) VALUES (?, ?, ?)')
+    this.db
+      .prepare('INSERT OR IGNORE INTO routing_queue (workspace_id, conversation_id, since) VALUES (?, ?, ?)')
       .run(ws, conversationId, this.now());
   }
 
   /** Drops a conversation from the waiting queue and the re-route schedule. */
   private forget(ws: string, conversationId: string): void {
-    prepared(this.db, 'DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
-    prepared(this.db, 'DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
+    this.db.prepare('DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
+    this.db.prepare('DELETE FROM routing_reroute WHERE workspace_id = ? AND conversation_id = ?').run(ws, conversationId);
   }
 
   private setCursor(ws: string, agentId: string): void {
-    prepared(this.db, 'INSERT OR REPLACE INTO routing_cursor (workspace_id, last_agent_id) VALUES (?, ?)').run(ws, agentId);
+    this.db.prepare('INSERT OR REPLACE INTO routing_cursor (workspace_id, last_agent_id) VALUES (?, ?)').run(ws, agentId);
   }
 
   private nameOf(ws: string, agentId: string): string {

@@ -132,10 +132,7 @@ export class SyncConnection {
     const name = docName ?? '';
     const access = authorizeDoc(this.principal, name);
     if (!access.ok) {
-      this.logRefusedDoc(name, access.rule);
-      const close = access.reason === 'forbidden' ? CloseCode.forbidden : CloseCode.unknownDocument;
-      this.send(permissionDeniedFrame(access.reason));
-      this.close(close.code, close.reason);
+      this.refuseDoc(name, access.reason, access.rule);
       return;
     }
     this.open(name, access.ref);
@@ -227,8 +224,7 @@ export class SyncConnection {
       }
       const access = authorizeDoc(this.principal, docName);
       if (!access.ok) {
-        this.logRefusedDoc(docName, access.rule);
-        this.sendControl(docName, { type: 'doc-error', doc: docName, reason: access.reason });
+        this.refuseDoc(docName, access.reason, access.rule);
         return;
       }
       if (this.subs.size >= this.env.maxDocsPerConnection) {
@@ -400,7 +396,9 @@ export class SyncConnection {
         }
         sub.live = live;
         if (!documentExists(ref, live.doc)) {
-          this.refuseMissing(sub);
+          // DOC2: never created; nothing the client sent for it is handled.
+          this.unsubscribe(sub);
+          this.refuseDoc(name, 'unknown-document', 'DOC2');
           return;
         }
         this.drain(sub);
@@ -431,19 +429,18 @@ export class SyncConnection {
     this.close(CloseCode.malformedFrame.code, CloseCode.malformedFrame.reason);
   }
 
-  /** DOC2: the document was never created; nothing the client sent for it is handled. */
-  private refuseMissing(sub: Subscription): void {
-    this.logRefusedDoc(sub.name, 'DOC2');
-    this.unsubscribe(sub);
+  /**
+   * Refuses a document: logged with its rule; a multiplexed connection gets `doc-error` and stays
+   * open, a single-document connection gets the auth protocol's permission-denied and is closed.
+   */
+  private refuseDoc(doc: string, reason: 'forbidden' | 'unknown-document', rule: string): void {
+    this.env.logger.warn({ event: 'doc_refused', conn: this.id, agent: this.principal.agentId, doc: doc.slice(0, 200), rule });
     if (this.multiplexed) {
-      this.sendControl(sub.name, { type: 'doc-error', doc: sub.name, reason: 'unknown-document' });
+      this.sendControl(doc, { type: 'doc-error', doc, reason });
       return;
     }
-    this.send(permissionDeniedFrame('unknown-document'));
-    this.close(CloseCode.unknownDocument.code, CloseCode.unknownDocument.reason);
-  }
-
-  private logRefusedDoc(doc: string, rule: string): void {
-    this.env.logger.warn({ event: 'doc_refused', conn: this.id, agent: this.principal.agentId, doc: doc.slice(0, 200), rule });
+    const close = reason === 'forbidden' ? CloseCode.forbidden : CloseCode.unknownDocument;
+    this.send(permissionDeniedFrame(reason));
+    this.close(close.code, close.reason);
   }
 }

@@ -20,7 +20,6 @@ import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from '../convers
 import type { ConversationService } from '../conversations/ConversationService.ts';
 import type { DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
-import { prepared } from '../storage/prepared.ts';
 
 /** Body of POST /webchat/visitors. */
 export const VisitorRequest = z.object({
@@ -164,7 +163,8 @@ export class WebchatGateway implements ChannelAdapter {
 
   private insertVisitor(workspaceId: string, name: string | null, token: string, conversationId: string | null, id = newId()): string {
     const now = this.now();
-    prepared(this.db,
+    this.db
+      .prepare(
         'INSERT INTO webchat_visitors (id, workspace_id, token_hash, name, conversation_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(id, workspaceId, hashToken(token), name ?? `Visitor ${id.slice(0, 4).toUpperCase()}`, conversationId, now, now);
@@ -173,14 +173,15 @@ export class WebchatGateway implements ChannelAdapter {
 
   private visitorByToken(token: string | null): Visitor | null {
     if (!token || token.length > 200) return null;
-    const row = prepared(this.db, 'SELECT id, workspace_id, name, conversation_id FROM webchat_visitors WHERE token_hash = ?').get(hashToken(token)) as
+    const row = this.db.prepare('SELECT id, workspace_id, name, conversation_id FROM webchat_visitors WHERE token_hash = ?').get(hashToken(token)) as
       | VisitorRow
       | undefined;
     return row ? toVisitor(row) : null;
   }
 
   private visitorById(workspaceId: string, id: string): Visitor | null {
-    const row = prepared(this.db, 'SELECT id, workspace_id, name, conversation_id FROM webchat_visitors WHERE id = ? AND workspace_id = ?')
+    const row = this.db
+      .prepare('SELECT id, workspace_id, name, conversation_id FROM webchat_visitors WHERE id = ? AND workspace_id = ?')
       .get(id, workspaceId) as VisitorRow | undefined;
     return row ? toVisitor(row) : null;
   }
@@ -198,7 +199,7 @@ export class WebchatGateway implements ChannelAdapter {
           channel: 'webchat',
           contact: { id: visitor.id, name: visitor.name },
         });
-        prepared(this.db, 'UPDATE webchat_visitors SET conversation_id = ? WHERE id = ?').run(meta.id, visitor.id);
+        this.db.prepare('UPDATE webchat_visitors SET conversation_id = ? WHERE id = ?').run(meta.id, visitor.id);
         return meta.id;
       })().finally(() => this.creating.delete(visitor.id));
       this.creating.set(visitor.id, creating);
@@ -236,7 +237,7 @@ export class WebchatGateway implements ChannelAdapter {
       this.byVisitor.set(visitor.id, set);
     }
     set.add(conn);
-    prepared(this.db, 'UPDATE webchat_visitors SET last_seen_at = ? WHERE id = ?').run(this.now(), visitor.id);
+    this.db.prepare('UPDATE webchat_visitors SET last_seen_at = ? WHERE id = ?').run(this.now(), visitor.id);
     this.logger.info({ event: 'visitor_connected', visitor: visitor.id });
 
     // Frames arriving while the history loads wait in order behind it.

@@ -263,7 +263,7 @@ async function waitQuiet(page: Page, quietMs = 500, timeoutMs = 10_000): Promise
 
 /**
  * Clicks the big conversation's row and waits until its last bubble is painted. With `profile`,
- * records a CPU profile of the page from the click to the paint and returns its summary.
+ * profiles the page from the click to the paint and returns its summary.
  */
 async function openThread(page: Page, contactName: string, timeoutMs: number, profile: PageProfile | null = null): Promise<{ ms: number; profile: string | null }> {
   const stopProfile = profile ? await profilePage(page, profile) : null;
@@ -317,8 +317,8 @@ export async function runBrowserBench(root: string, tmp: string, log: (msg: stri
   const server = await startOurServer(root, tmp, { dataDir, seeded: true });
   let context: BrowserContext | null = null;
   try {
-    // A persistent profile, as an installed PWA has: an incognito context keeps no V8 code cache
-    // between page loads, so every start would compile the app from scratch.
+    // A persistent profile, as an installed PWA has: IndexedDB and the service worker's cache on
+    // disk (an incognito context keeps them in memory, which is faster than what users get).
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-profile-')), {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -39,10 +39,10 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   return (await res.json()) as SessionInfo;
 }
 
-/** Seeds the bench workspace and its agent in a fresh data directory with the admin CLI. */
 /** The conversation id of a bench room. */
 const roomId = (scenario: string, index: number) => `${scenario}${index}`;
 
+/** Seeds the bench workspace and its agent in a fresh data directory with the admin CLI. */
 export async function seedBenchWorkspace(root: string, dataDir: string): Promise<void> {
   await adminCli(root, dataDir, ['create-workspace', BENCH_WORKSPACE, 'Bench']);
   await adminCli(root, dataDir, [

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { AGENTS, DEMO_PASSWORD, row } from '../helpers/browserActors.ts';
+import { AGENTS, DEMO_PASSWORD, row, signIn } from '../helpers/browserActors.ts';
 
 test('a wrong password shows an alert; the right one opens the inbox with the seeded conversations', async ({ page }) => {
   const errors: Error[] = [];
@@ -34,10 +34,7 @@ test('a wrong password shows an alert; the right one opens the inbox with the se
 });
 
 test('signing out forgets the local copy: the list snapshot and the database go with the session', async ({ page }) => {
-  await page.goto('/signin');
-  await page.getByRole('textbox', { name: 'Email' }).fill(AGENTS.dana.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'dana');
   await expect(page.getByRole('list', { name: /^All conversations, \d+ conversations/ })).toBeVisible();
 
   const localCopies = () =>

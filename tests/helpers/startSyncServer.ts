@@ -31,11 +31,6 @@ export interface TestSyncServer {
   crash(): Promise<void>;
   /** Removes the data directory (after stop/crash). */
   cleanup(): void;
-  /**
-   * Creates conversation documents as the server does (meta first): clients may open only
-   * conversations that exist (DOC2). Names are full document names, e.g. `ws/conv/c1`.
-   */
-  createConversations(...names: string[]): Promise<void>;
 }
 
 export interface StartOptions {
@@ -43,7 +38,10 @@ export interface StartOptions {
   tokens: Record<string, Principal>;
   /** Reuse a data directory (restart); a fresh temp dir otherwise. */
   dataDir?: string;
-  /** Conversation documents to create before serving (see createConversations). */
+  /**
+   * Conversation documents (`ws/conv/c1`) to create before serving, as the server does: clients
+   * may open only conversations that exist (DOC2).
+   */
   conversations?: string[];
   limits?: Partial<SyncLimits>;
 }
@@ -83,8 +81,7 @@ export async function startSyncServer(opts: StartOptions): Promise<TestSyncServe
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
-  const createConversations = (...names: string[]) => createTestConversations(service.docs, names);
-  await createConversations(...(opts.conversations ?? []));
+  await createTestConversations(service.docs, opts.conversations ?? []);
 
   let stopped = false;
   const closeHttp = () => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -118,6 +115,5 @@ export async function startSyncServer(opts: StartOptions): Promise<TestSyncServe
     cleanup() {
       rmSync(dataDir, { recursive: true, force: true });
     },
-    createConversations,
   };
 }

@@ -4,9 +4,6 @@ import { MuxTestClient } from '../helpers/muxClient.ts';
 import { startSyncServer, type TestSyncServer } from '../helpers/startSyncServer.ts';
 import { TOKENS } from '../helpers/syncFixtures.ts';
 
-/** The conversations these tests open, created as the server would (DOC2). */
-const CONVERSATIONS = ['ws/conv/a', 'ws/conv/c1'];
-
 describe('sync authentication and authorization', () => {
   let server: TestSyncServer;
   const providers: TestProvider[] = [];
@@ -28,14 +25,14 @@ describe('sync authentication and authorization', () => {
   }
 
   it('AUTH1: closes a stock provider without a valid token with 4401', async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     expect((await refusedWith('ws/conv/c1', 'no-such-token')).code).toBe(4401);
     expect((await refusedWith('ws/conv/c1', '')).code).toBe(4401);
     expect(server.service.connectionCount()).toBe(0);
   });
 
   it('AUTH1: closes a multiplexed connection without a valid token with 4401', async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     const c = new MuxTestClient(server.url, 'expired');
     clients.push(c);
     expect(await c.whenClosed()).toBe(4401);
@@ -43,19 +40,19 @@ describe('sync authentication and authorization', () => {
   });
 
   it("AUTH2: closes a provider on another workspace's document with 4403", async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     const { code, denied } = await refusedWith('other/conv/c1', 'token-dana');
     expect(code).toBe(4403);
     expect(denied).toEqual(['forbidden']);
   });
 
   it("AUTH3: closes a provider on another agent's private document with 4403", async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     expect((await refusedWith('ws/agent/lee', 'token-dana')).code).toBe(4403);
   });
 
   it('DOC1: closes a provider on a name that is no document with 4404', async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     for (const name of ['ws/conversation/c1', 'ws', 'ws/conv/has space', 'ws/conv/a/b', '%E0%A4%A']) {
       const { code, denied } = await refusedWith(name, 'token-dana');
       expect(code).toBe(4404);
@@ -64,7 +61,7 @@ describe('sync authentication and authorization', () => {
   });
 
   it('DOC2: closes a provider on a conversation the server never created with 4404', async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     const { code, denied } = await refusedWith('ws/conv/neverCreated', 'token-dana');
     expect(code).toBe(4404);
     expect(denied).toEqual(['unknown-document']);
@@ -72,7 +69,7 @@ describe('sync authentication and authorization', () => {
   });
 
   it('leaves untouched any upgrade outside /sync', async () => {
-    server = await startSyncServer({ tokens: TOKENS, conversations: CONVERSATIONS });
+    server = await startSyncServer({ tokens: TOKENS });
     const handled = server.service.handleUpgrade(
       { url: '/webchat/socket?token=x', headers: {} } as never,
       { on: () => undefined } as never,

@@ -228,7 +228,7 @@ export function NotificationSettings() {
         </div>
       </fieldset>
 
-      <fieldset disabled={!ready()} aria-busy={!ready()}>
+      <fieldset>
         <legend>Devices with push</legend>
         <Show when={(devices() ?? []).length > 0} fallback={<p class="notify-settings__muted">No device receives push notifications yet.</p>}>
           <ul class="notify-settings__devices" aria-label="Devices with push">

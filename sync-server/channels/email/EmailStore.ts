@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import { prepared } from '../../storage/prepared.ts';
 
 /**
  * What the email channel keeps beside the ChannelLedger (SQLite, same database):
@@ -59,30 +58,32 @@ export class EmailStore {
 
   thread(workspaceId: string, conversationId: string): EmailThread | null {
     return (
-      (prepared(this.db, 'SELECT address, subject FROM email_threads WHERE workspace_id = ? AND conversation_id = ?').get(workspaceId, conversationId) as
+      (this.db.prepare('SELECT address, subject FROM email_threads WHERE workspace_id = ? AND conversation_id = ?').get(workspaceId, conversationId) as
         | EmailThread
         | undefined) ?? null
     );
   }
 
   addThread(workspaceId: string, conversationId: string, thread: EmailThread): void {
-    prepared(this.db, 'INSERT OR IGNORE INTO email_threads (workspace_id, conversation_id, address, subject) VALUES (?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT OR IGNORE INTO email_threads (workspace_id, conversation_id, address, subject) VALUES (?, ?, ?, ?)')
       .run(workspaceId, conversationId, thread.address, thread.subject);
   }
 
   message(workspaceId: string, headerId: string): EmailMessageRow | null {
-    return (prepared(this.db, 'SELECT * FROM email_messages WHERE workspace_id = ? AND header_id = ?').get(workspaceId, headerId) as EmailMessageRow | undefined) ?? null;
+    return (this.db.prepare('SELECT * FROM email_messages WHERE workspace_id = ? AND header_id = ?').get(workspaceId, headerId) as EmailMessageRow | undefined) ?? null;
   }
 
   /** Our outgoing mail for an entry id. */
   outgoing(messageId: string): EmailMessageRow | null {
-    return (prepared(this.db, `SELECT * FROM email_messages WHERE message_id = ? AND direction = 'out'`).get(messageId) as EmailMessageRow | undefined) ?? null;
+    return (this.db.prepare(`SELECT * FROM email_messages WHERE message_id = ? AND direction = 'out'`).get(messageId) as EmailMessageRow | undefined) ?? null;
   }
 
   /** Records a Message-ID; false when it was already known (MAIL2). */
   addMessage(row: Omit<EmailMessageRow, 'refs'> & { refs: string[] }): boolean {
     return (
-      prepared(this.db,
+      this.db
+        .prepare(
           'INSERT OR IGNORE INTO email_messages (workspace_id, header_id, conversation_id, message_id, direction, refs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
         .run(row.workspace_id, row.header_id, row.conversation_id, row.message_id, row.direction, JSON.stringify(row.refs), row.created_at).changes === 1
@@ -91,27 +92,29 @@ export class EmailStore {
 
   /** The customer's latest mail in a conversation: what a reply answers. */
   latestInbound(workspaceId: string, conversationId: string): { headerId: string; refs: string[] } | null {
-    const row = prepared(this.db, `SELECT header_id, refs FROM email_messages WHERE workspace_id = ? AND conversation_id = ? AND direction = 'in' ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+    const row = this.db
+      .prepare(`SELECT header_id, refs FROM email_messages WHERE workspace_id = ? AND conversation_id = ? AND direction = 'in' ORDER BY created_at DESC, rowid DESC LIMIT 1`)
       .get(workspaceId, conversationId) as { header_id: string; refs: string } | undefined;
     return row ? { headerId: row.header_id, refs: JSON.parse(row.refs) as string[] } : null;
   }
 
   await(messageId: string, workspaceId: string, headerId: string, dueAt: number): void {
-    prepared(this.db, 'INSERT INTO email_awaiting (message_id, workspace_id, header_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET due_at = MAX(due_at, excluded.due_at)')
+    this.db
+      .prepare('INSERT INTO email_awaiting (message_id, workspace_id, header_id, due_at) VALUES (?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET due_at = MAX(due_at, excluded.due_at)')
       .run(messageId, workspaceId, headerId, dueAt);
   }
 
   /** A delayed DSN: the mail is still on its way; wait one more period (from the due time or from now, whichever is later). */
   extend(messageId: string, now: number, periodMs: number): void {
-    prepared(this.db, 'UPDATE email_awaiting SET due_at = MAX(due_at, ?) + ? WHERE message_id = ?').run(now, periodMs, messageId);
+    this.db.prepare('UPDATE email_awaiting SET due_at = MAX(due_at, ?) + ? WHERE message_id = ?').run(now, periodMs, messageId);
   }
 
   stopAwaiting(messageId: string): void {
-    prepared(this.db, 'DELETE FROM email_awaiting WHERE message_id = ?').run(messageId);
+    this.db.prepare('DELETE FROM email_awaiting WHERE message_id = ?').run(messageId);
   }
 
   due(now: number): Array<{ message_id: string; workspace_id: string; header_id: string }> {
-    return prepared(this.db, 'SELECT message_id, workspace_id, header_id FROM email_awaiting WHERE due_at <= ? ORDER BY due_at LIMIT 500').all(now) as Array<{
+    return this.db.prepare('SELECT message_id, workspace_id, header_id FROM email_awaiting WHERE due_at <= ? ORDER BY due_at LIMIT 500').all(now) as Array<{
       message_id: string;
       workspace_id: string;
       header_id: string;
