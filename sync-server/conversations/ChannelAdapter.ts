@@ -35,6 +35,13 @@ export type DeliveryOutcome =
  */
 export interface ChannelAdapter {
   readonly channel: Channel;
+  /**
+   * The contact reads the conversation from this server (webchat: the widget loads it when it
+   * connects): a message is sent as soon as it is stored. Its `sent` receipt is then written in
+   * the same update as the message, it needs no outbox (a crash cannot lose it: the contact gets
+   * it with the history), and `deliver` only pushes it to the contact's open connections.
+   */
+  readonly sentWhenStored?: boolean;
   /** Hands an agent's `message` entry (never a note or an event: CONV4) to the channel. */
   deliver(target: DeliveryTarget, message: MessageEntry): Promise<DeliveryOutcome>;
   /**

@@ -301,3 +301,56 @@ describe('ConversationService', () => {
     expect(docs.doc(`${WS}/conv/${id}`).getMap('receipts').get('m1')).toMatchObject({ status: 'failed', code: 'bounced', reason: 'Mailbox does not exist' });
   });
 });
+
+/** The webchat kind of channel: the contact reads the conversation from the server. */
+class StoredChannelAdapter extends RecordingAdapter {
+  readonly sentWhenStored = true;
+}
+
+describe('ConversationService, a channel whose contact reads the conversation from us (sentWhenStored)', () => {
+  it('writes the sent receipt in the update that stores the message, pushes it once, and keeps no outbox row', async () => {
+    const { service, docs, db, summary, receipt } = setup();
+    const adapter = new StoredChannelAdapter();
+    service.registerChannel(adapter);
+    const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
+    const changesBefore = docs.serverChanges.length;
+    const event = agentAppend(docs, id, { id: 'reply1', text: 'On its way' });
+    // Already there when the update is: nothing to wait for.
+    expect(receipt(id, 'reply1')).toBe('sent');
+    await service.idle();
+    expect(adapter.delivered.map((d) => d.message.id)).toEqual(['reply1']);
+    expect(summary(id)?.lastMessage?.text).toBe('On its way');
+    // No change of its own to the conversation for the receipt; only the index summary.
+    expect(docs.serverChanges.slice(changesBefore).map(([name]) => name)).toEqual([`${WS}/index`]);
+    expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    // The same entry reported again is not pushed again by the outbox either.
+    docs.emit(event);
+    await service.idle();
+    expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+  });
+
+  it('writes what the push reached beyond sent: delivered, or failed with its reason', async () => {
+    const { service, docs, receipt } = setup();
+    service.registerChannel(
+      new StoredChannelAdapter('webchat', [{ status: 'delivered' }, { status: 'failed', code: 'unknown-visitor', reason: 'This webchat visitor no longer exists' }]),
+    );
+    const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
+    agentAppend(docs, id, { id: 'm1' });
+    await service.idle();
+    expect(receipt(id, 'm1')).toBe('delivered');
+    agentAppend(docs, id, { id: 'm2' });
+    await service.idle();
+    expect(docs.doc(`${WS}/conv/${id}`).getMap('receipts').get('m2')).toMatchObject({ status: 'failed', code: 'unknown-visitor' });
+  });
+
+  it('CONV4: a note gets no receipt and is not pushed', async () => {
+    const { service, docs, receipt } = setup();
+    const adapter = new StoredChannelAdapter();
+    service.registerChannel(adapter);
+    const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
+    agentAppend(docs, id, { id: 'note1', kind: 'note', text: 'internal' });
+    await service.idle();
+    expect(receipt(id, 'note1')).toBeUndefined();
+    expect(adapter.delivered).toEqual([]);
+  });
+});

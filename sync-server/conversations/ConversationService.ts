@@ -6,10 +6,11 @@ import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatu
 import { type DeliveryState, type Receipt, canAdvance } from '../../shared/schema/delivery.ts';
 import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
 import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
-import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
+import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
+import { type SummaryChange, SummaryWriter } from './SummaryWriter.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
 
@@ -173,6 +174,7 @@ export class ConversationService {
   private readonly metrics: ConversationServiceOptions['metrics'];
   private readonly adapters = new Map<Channel, ChannelAdapter>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly summaries: SummaryWriter;
   private readonly pending = new PendingWork();
   private readonly inflight = new Set<string>();
   /** Message ids this process staged (write-ahead) whose update is not yet reported durable. */
@@ -199,6 +201,7 @@ export class ConversationService {
     this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.contacts = options.contacts;
     this.metrics = options.metrics;
+    this.summaries = new SummaryWriter(this.docs, ACTOR);
     this.db.exec(SCHEMA);
   }
 
@@ -672,13 +675,25 @@ export class ConversationService {
 
   // ---- reacting to agents' updates ---------------------------------------------------------
 
-  /** Before the update is stored: stages its messages in the outbox (write-ahead). */
-  private onClientUpdateAccepted(event: ClientUpdateEvent): void {
+  /**
+   * Before the update is stored: stages its messages in the outbox (write-ahead), or, on a channel
+   * whose contact reads the conversation from us (ChannelAdapter.sentWhenStored), writes their
+   * `sent` receipts into the same update.
+   */
+  private onClientUpdateAccepted(event: AcceptedClientUpdate): void {
     if (event.ref.kind !== 'conversation' || !this.db.open) return;
     const meta = readMeta(event.doc);
     if (!meta) return;
     const messages = agentEntries(event).filter((e) => e.kind === 'message');
     if (messages.length === 0) return;
+    if (this.adapters.get(meta.channel)?.sentWhenStored) {
+      const at = this.now();
+      event.alsoWrite((doc) => {
+        const receipts = doc.getMap<Receipt>(CONV_ROOTS.receipts);
+        for (const entry of messages) if (canAdvance(receipts.get(entry.id)?.status, 'sent')) receipts.set(entry.id, { status: 'sent', at });
+      });
+      return;
+    }
     const { workspaceId, conversationId } = event.ref;
     const now = this.now();
     const stage = this.db.prepare(
@@ -704,8 +719,13 @@ export class ConversationService {
     const byName = event.principal.name;
 
     // Queue each new agent message for its channel (CONV4: messages only, never notes).
+    const adapter = this.adapters.get(meta.channel);
     for (const entry of entries) {
       if (entry.kind !== 'message') continue;
+      if (adapter?.sentWhenStored) {
+        if (!this.closed) this.pending.track(this.push(adapter, meta, workspaceId, conversationId, entry));
+        continue;
+      }
       const row: OutboxRow = { message_id: entry.id, workspace_id: workspaceId, conversation_id: conversationId, channel: meta.channel, attempts: 0 };
       // Staged by this process a moment ago: delivered now, without promoting the row first.
       if (this.staged.delete(entry.id)) {
@@ -956,6 +976,25 @@ export class ConversationService {
     }
   }
 
+  /**
+   * A message on a channel whose contact reads the conversation from us, stored with its `sent`
+   * receipt: shown to the contact's open connections now (later ones load it with the history).
+   * Only what goes further than `sent` is written (delivered, or failed: the contact is gone).
+   */
+  private async push(adapter: ChannelAdapter, meta: ConversationMeta, workspaceId: string, conversationId: string, entry: MessageEntry): Promise<void> {
+    const name = conversationDoc(workspaceId, conversationId);
+    try {
+      const target: DeliveryTarget = { workspaceId, conversationId, channel: meta.channel, contact: meta.contact, ...(meta.inbox ? { inbox: meta.inbox } : {}) };
+      const outcome = await adapter.deliver(target, entry);
+      this.metrics?.messagesDelivered.inc({ channel: meta.channel, status: outcome.status });
+      if (outcome.status === 'failed') await this.setReceipt(workspaceId, conversationId, entry.id, { status: 'failed', code: outcome.code, reason: outcome.reason });
+      else if (outcome.status === 'delivered' || outcome.status === 'read') await this.setReceipt(workspaceId, conversationId, entry.id, { status: outcome.status });
+      else if (outcome.status === 'retry') this.logger.warn({ event: 'push_failed', doc: name, channel: meta.channel, reason: outcome.reason });
+    } catch (err) {
+      this.logger.error({ event: 'delivery_error', doc: name, reason: String(err) });
+    }
+  }
+
   // ---- helpers ----------------------------------------------------------------------------
 
   private eventEntry(event: string, text: string, at?: number): MessageEntry {
@@ -986,19 +1025,12 @@ export class ConversationService {
     });
   }
 
-  /** Replaces a summary as a whole value (the index keeps one live value per conversation). */
-  private updateSummary(
-    workspaceId: string,
-    conversationId: string,
-    update: (s: ConversationSummary) => ConversationSummary,
-  ): Promise<void> {
-    return this.docs.change(indexDoc(workspaceId), ACTOR, (doc) => {
-      const map = doc.getMap<ConversationSummary>(INDEX_ROOTS.conversations);
-      const current = map.get(conversationId);
-      if (!current) return;
-      const next = update(current);
-      if (JSON.stringify(next) !== JSON.stringify(current)) map.set(conversationId, next);
-    });
+  /**
+   * Replaces a summary as a whole value (the index keeps one live value per conversation); the
+   * changes of one event-loop turn share one index write (SummaryWriter).
+   */
+  private updateSummary(workspaceId: string, conversationId: string, update: SummaryChange): Promise<void> {
+    return this.summaries.update(workspaceId, conversationId, update);
   }
 
   /** Runs `task` after every earlier task of the same conversation. */

@@ -10,7 +10,7 @@ import { type ClientIdRegistry, SERVER_OWNER } from '../rules/ClientIdRegistry.t
 import { type Validation, validateUpdate } from '../rules/validateUpdate.ts';
 import type { DocStore } from '../storage/DocStore.ts';
 import { SharedFrame, SyncMessage, muxPrefix, prefixed, syncFrame } from '../transport/frames.ts';
-import type { ClientUpdateEvent, DocHost } from './DocHost.ts';
+import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from './DocHost.ts';
 import type { Origin } from './origins.ts';
 
 export type ClientOrigin = Extract<Origin, { kind: 'client' }>;
@@ -93,6 +93,8 @@ export class LiveDoc {
 }
 
 const STORAGE_ORIGIN: Origin = { kind: 'storage' };
+/** The actor of server writes made with a client update (AcceptedClientUpdate.alsoWrite). */
+const WITH_UPDATE_ACTOR = 'with-update';
 
 /**
  * The server's documents (implements DocHost). Loads a document lazily from the DocStore (one
@@ -108,7 +110,7 @@ export class DocRegistry implements DocHost {
   private readonly docs = new Map<string, LiveDoc>();
   private readonly loading = new Map<string, Promise<LiveDoc>>();
   private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
-  private readonly acceptListeners = new Set<(event: ClientUpdateEvent) => void>();
+  private readonly acceptListeners = new Set<(event: AcceptedClientUpdate) => void>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly applied: Record<DocKind, Counter.Internal>;
   private readonly idleUnloadMs: number;
@@ -140,23 +142,7 @@ export class DocRegistry implements DocHost {
   async change<T>(name: string, actor: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const live = await this.acquire(name);
     try {
-      this.reserveServerClientId(live);
-      const origin: ServerOrigin = { kind: 'server', actor };
-      let result!: T;
-      // Yjs encodes a transaction's update only while someone listens: listen just for server
-      // changes (client and fan-out updates are persisted and relayed as the bytes received).
-      let entry: Pending | null = null;
-      const onUpdate = (update: Uint8Array) => {
-        entry = this.persist(live, update, origin, null, 0);
-      };
-      live.doc.on('update', onUpdate);
-      try {
-        live.doc.transact(() => {
-          result = fn(live.doc);
-        }, origin);
-      } finally {
-        live.doc.off('update', onUpdate);
-      }
+      const { result, entry } = this.serverTransaction(live, actor, fn);
       if (entry) await this.durable(entry);
       return result;
     } finally {
@@ -178,7 +164,7 @@ export class DocRegistry implements DocHost {
     return () => this.listeners.delete(listener);
   }
 
-  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void {
+  onClientUpdateAccepted(listener: (event: AcceptedClientUpdate) => void): () => void {
     this.acceptListeners.add(listener);
     return () => this.acceptListeners.delete(listener);
   }
@@ -235,11 +221,26 @@ export class DocRegistry implements DocHost {
       return result;
     }
     // Write-ahead records first (outbox staging): they exist whenever the update is durable.
-    if (this.acceptListeners.size > 0) this.notify(this.acceptListeners, this.clientEvent(live, update, result.added, origin.principal));
+    // Server writes that follow from the update (alsoWrite) are made right after it, in one
+    // transaction of their own (a transaction mixing remote and local changes would make Yjs
+    // believe another client uses the server's clientID), and stored and sent right behind it.
+    let withUpdate: Array<(doc: Y.Doc) => void> | null = null;
+    if (this.acceptListeners.size > 0) {
+      this.notify(this.acceptListeners, {
+        ...this.clientEvent(live, update, result.added, origin.principal),
+        alsoWrite: (write) => (withUpdate ??= []).push(write),
+      });
+    }
     // Validation guarantees it all applied (no gaps, nothing pending): the bytes received are
     // what is stored and relayed, no re-encoding.
     this.persist(live, update, origin, result.added, receivedAt);
     this.applied[live.ref.kind].inc();
+    if (withUpdate) {
+      const writes: Array<(doc: Y.Doc) => void> = withUpdate;
+      this.serverTransaction(live, WITH_UPDATE_ACTOR, (doc) => {
+        for (const write of writes) write(doc);
+      });
+    }
     return result;
   }
 
@@ -468,7 +469,7 @@ export class DocRegistry implements DocHost {
     return { name: live.name, ref: live.ref, doc: live.doc, principal, update, added: added ?? new Map() };
   }
 
-  private notify(listeners: Set<(event: ClientUpdateEvent) => void>, event: ClientUpdateEvent): void {
+  private notify<E extends ClientUpdateEvent>(listeners: Set<(event: E) => void>, event: E): void {
     for (const listener of listeners) {
       try {
         listener(event);
@@ -512,6 +513,28 @@ export class DocRegistry implements DocHost {
     }
     // Persisted by the process that published it; only relayed here.
     this.broadcast(live, update, null);
+  }
+
+  /** Runs `fn` in a transaction with a server origin and stores what it changed (null: nothing). */
+  private serverTransaction<T>(live: LiveDoc, actor: string, fn: (doc: Y.Doc) => T): { result: T; entry: Pending | null } {
+    this.reserveServerClientId(live);
+    const origin: ServerOrigin = { kind: 'server', actor };
+    let result!: T;
+    // Yjs encodes a transaction's update only while someone listens: listen just for server
+    // changes (client and fan-out updates are persisted and relayed as the bytes received).
+    let entry: Pending | null = null;
+    const onUpdate = (update: Uint8Array) => {
+      entry = this.persist(live, update, origin, null, 0);
+    };
+    live.doc.on('update', onUpdate);
+    try {
+      live.doc.transact(() => {
+        result = fn(live.doc);
+      }, origin);
+    } finally {
+      live.doc.off('update', onUpdate);
+    }
+    return { result, entry };
   }
 
   /**

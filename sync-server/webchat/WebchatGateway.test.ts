@@ -170,6 +170,16 @@ describe('WebchatGateway', () => {
     expect(JSON.stringify(socket.frames)).not.toContain('secret note');
   });
 
+  it('still reaches the visitor after their contact was merged into another profile', async () => {
+    const { socket, conversationId } = await visitorWithConversation();
+    // Merging contacts points the conversation at the surviving profile (ContactBook → relinkContact).
+    await conversations.relinkContact(WS, conversationId, { id: 'profile-ada', name: 'Ada Lovelace' }, 'Merged into Ada Lovelace');
+    agentAppend(conversationId, { id: 'after-merge', text: 'Welcome back, Ada' });
+    const pushed = await socket.next('message', (m) => m.message.id === 'after-merge');
+    expect(pushed.message).toMatchObject({ from: 'agent', text: 'Welcome back, Ada' });
+    await waitUntil(() => receipt(conversationId, 'after-merge') === 'delivered', 'delivered receipt');
+  });
+
   it('marks a reply written while the visitor was away delivered when the visitor comes back', async () => {
     const { socket, token, conversationId } = await visitorWithConversation();
     await socket.close();

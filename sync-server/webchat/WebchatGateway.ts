@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS webchat_visitors (
   created_at      INTEGER NOT NULL,
   last_seen_at    INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS webchat_visitors_conversation ON webchat_visitors(conversation_id);
 `;
 
 interface Visitor {
@@ -100,13 +101,15 @@ const toVisitor = (row: VisitorRow): Visitor => ({
  * names the conversation; no frame carries a conversation id) and sees only `message` entries,
  * never notes or history events (CONV4). A message is stored once per `clientMsgId` (WEB2).
  *
- * Receipts of agent messages: `sent` once stored for the visitor (handed to this channel);
+ * Receipts of agent messages: `sent` in the very update that stores the message (sentWhenStored);
  * `delivered` when the visitor's browser has received the frame, proven by a websocket ping sent
  * right after it coming back as a pong (TCP keeps order, and browsers answer pings themselves);
  * `read` when the widget reports `read` while the chat is open and the page visible.
  */
 export class WebchatGateway implements ChannelAdapter {
   readonly channel = 'webchat' as const;
+  /** The widget loads the conversation from us: a message is sent once stored (ChannelAdapter). */
+  readonly sentWhenStored = true;
   private readonly db: Database;
   private readonly docs: DocHost;
   private readonly conversations: ConversationService;
@@ -117,6 +120,8 @@ export class WebchatGateway implements ChannelAdapter {
   private readonly maxSendsPer10s: number;
   private readonly wss: WebSocketServer;
   private readonly byVisitor = new Map<string, Set<Connection>>();
+  /** `workspace/conversation` → its visitor's id (visitorOfConversation). */
+  private readonly visitorByConversation = new Map<string, string>();
   private readonly creating = new Map<string, Promise<string>>();
   private readonly keepalive: ReturnType<typeof setInterval> | null;
   private readonly contactTyping: (workspaceId: string, conversationId: string, typing: boolean) => void;
@@ -280,7 +285,7 @@ export class WebchatGateway implements ChannelAdapter {
         out.push(view);
         if (view.from === 'agent') {
           const status = receipts.get(entry.id)?.status;
-          if (status === 'sent') pending.push(entry.id);
+          if (status === 'sent' || status === undefined) pending.push(entry.id);
         }
       }
       return { messages: out, unconfirmed: pending };
@@ -393,14 +398,19 @@ export class WebchatGateway implements ChannelAdapter {
 
   // ---- delivery (ChannelAdapter) ----------------------------------------------------------
 
-  /** Stores an agent message for the visitor and pushes it to its open widgets. */
+  /**
+   * Pushes an agent message (stored, with its `sent` receipt) to the visitor's open widgets; a
+   * ping behind it confirms `delivered`. A widget that opens later gets it with the history.
+   */
   async deliver(target: DeliveryTarget, message: MessageEntry): Promise<DeliveryOutcome> {
-    const visitor = this.visitorById(target.workspaceId, target.contact.id);
-    if (!visitor) return { status: 'failed', code: 'unknown-visitor', reason: 'This webchat visitor no longer exists' };
+    if (message.kind !== 'message') return { status: 'failed', code: 'not-a-message', reason: 'Only messages are sent to the visitor' };
+    const visitorId = this.visitorOfConversation(target.workspaceId, target.conversationId);
+    if (!visitorId) return { status: 'failed', code: 'unknown-visitor', reason: 'This webchat visitor no longer exists' };
+    const open = this.openWidgets(visitorId, target);
+    if (open.length === 0) return { status: 'sent' };
     const view = this.toVisitorMessage(message);
     if (!view) return { status: 'failed', code: 'not-a-message', reason: 'Only messages are sent to the visitor' };
-    for (const conn of this.byVisitor.get(visitor.id) ?? []) {
-      if (conn.visitor.conversationId !== target.conversationId) continue;
+    for (const conn of open) {
       this.send(conn, { type: 'message', message: view });
       this.confirmReceived(conn, [message.id]);
     }
@@ -410,10 +420,36 @@ export class WebchatGateway implements ChannelAdapter {
   /** Shows (or hides) "<first name> is typing…" in the visitor's open widgets. */
   async agentTyping(target: DeliveryTarget, typing: boolean, agentName: string): Promise<void> {
     const name = agentName.split(/\s+/)[0] || 'Support';
-    for (const conn of this.byVisitor.get(target.contact.id) ?? []) {
-      if (conn.visitor.conversationId !== target.conversationId || conn.visitor.workspaceId !== target.workspaceId) continue;
-      this.send(conn, { type: 'agent-typing', typing, ...(typing ? { name } : {}) });
+    const visitorId = this.visitorOfConversation(target.workspaceId, target.conversationId);
+    if (!visitorId) return;
+    for (const conn of this.openWidgets(visitorId, target)) this.send(conn, { type: 'agent-typing', typing, ...(typing ? { name } : {}) });
+  }
+
+  /** The visitor's widgets open on this conversation. */
+  private openWidgets(visitorId: string, target: DeliveryTarget): Connection[] {
+    const out: Connection[] = [];
+    for (const conn of this.byVisitor.get(visitorId) ?? []) {
+      if (conn.visitor.conversationId === target.conversationId && conn.visitor.workspaceId === target.workspaceId) out.push(conn);
     }
+    return out;
+  }
+
+  /**
+   * The visitor whose conversation this is, found by the conversation (never by the contact's
+   * id, which becomes a contact profile's when contacts are merged). A visitor's conversation
+   * never changes once set, so it is looked up once per conversation.
+   */
+  private visitorOfConversation(workspaceId: string, conversationId: string): string | null {
+    const key = `${workspaceId}/${conversationId}`;
+    const known = this.visitorByConversation.get(key);
+    if (known) return known;
+    const row = this.db.prepare('SELECT id FROM webchat_visitors WHERE workspace_id = ? AND conversation_id = ?').get(workspaceId, conversationId) as
+      | { id: string }
+      | undefined;
+    if (!row) return null;
+    if (this.visitorByConversation.size >= 10_000) this.visitorByConversation.clear();
+    this.visitorByConversation.set(key, row.id);
+    return row.id;
   }
 
   /** Sends a ping behind the frames already sent: its pong proves the browser got them. */

@@ -13,7 +13,11 @@ if (!dataDir || !workspaceId) throw new Error('usage: seedRooms.ts <dataDir> <wo
 const server = await createServer({ dataDir, port: 0, host: '127.0.0.1', logger: silentLogger() });
 try {
   for (const id of ids) {
-    await server.conversations.createConversation({ workspaceId, channel: 'webchat', contact: { id: `visitor-${id}`, name: `Bench visitor ${id}` }, id });
+    // A real visitor (one nobody connects as), so delivering an agent's message to it succeeds as
+    // it does for a visitor who has closed the page: stored, `sent`, shown when they come back.
+    const name = `Bench visitor ${id}`;
+    const visitorId = server.webchat.createOfflineVisitor(workspaceId, name, id, `visitor-${id}`);
+    await server.conversations.createConversation({ workspaceId, channel: 'webchat', contact: { id: visitorId, name }, id });
   }
 } finally {
   await server.close();

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { FakeDocHost } from '../../tests/helpers/fakeDocHost.ts';
+import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
+import { SummaryWriter } from './SummaryWriter.ts';
+
+const summary = (id: string): ConversationSummary => ({
+  id,
+  channel: 'webchat',
+  contactId: `contact-${id}`,
+  contactName: `Contact ${id}`,
+  status: 'open',
+  assigneeId: null,
+  createdAt: 1,
+  lastActivityAt: 1,
+  lastMessage: null,
+  inboundCount: 0,
+  messageCount: 0,
+});
+
+function setup() {
+  const docs = new FakeDocHost();
+  const map = docs.doc('ws/index').getMap<ConversationSummary>('conversations');
+  for (const id of ['c1', 'c2']) map.set(id, summary(id));
+  const indexWrites = () => docs.serverChanges.filter(([name]) => name === 'ws/index').length;
+  return { docs, map, writer: new SummaryWriter(docs, 'conversations'), indexWrites };
+}
+
+describe('SummaryWriter', () => {
+  it('writes the changes asked for in one turn as one index update, in order', async () => {
+    const { map, writer, indexWrites } = setup();
+    await Promise.all([
+      writer.update('ws', 'c1', (s) => ({ ...s, messageCount: s.messageCount + 1 })),
+      writer.update('ws', 'c2', (s) => ({ ...s, inboundCount: 5 })),
+      writer.update('ws', 'c1', (s) => ({ ...s, messageCount: s.messageCount * 10 })),
+    ]);
+    expect(indexWrites()).toBe(1);
+    expect(map.get('c1')?.messageCount).toBe(10);
+    expect(map.get('c2')?.inboundCount).toBe(5);
+  });
+
+  it('writes a change asked for after a write in a write of its own', async () => {
+    const { map, writer, indexWrites } = setup();
+    await writer.update('ws', 'c1', (s) => ({ ...s, messageCount: 1 }));
+    await writer.update('ws', 'c1', (s) => ({ ...s, messageCount: 2 }));
+    expect(indexWrites()).toBe(2);
+    expect(map.get('c1')?.messageCount).toBe(2);
+  });
+
+  it('rejects only the change that threw; the others of its batch are written', async () => {
+    const { map, writer } = setup();
+    const results = await Promise.allSettled([
+      writer.update('ws', 'c1', () => {
+        throw new Error('broken change');
+      }),
+      writer.update('ws', 'c2', (s) => ({ ...s, status: 'resolved' })),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('broken change') });
+    expect(results[1]).toMatchObject({ status: 'fulfilled' });
+    expect(map.get('c2')?.status).toBe('resolved');
+    expect(map.get('c1')).toEqual(summary('c1'));
+  });
+
+  it('leaves a conversation without a summary alone and writes nothing for a change that changes nothing', async () => {
+    const { docs, map, writer } = setup();
+    let updates = 0;
+    docs.doc('ws/index').on('update', () => updates++);
+    await writer.update('ws', 'unknown', (s) => ({ ...s, messageCount: 3 }));
+    await writer.update('ws', 'c1', (s) => ({ ...s }));
+    expect(map.has('unknown')).toBe(false);
+    expect(updates).toBe(0);
+  });
+
+  it('writes each workspace in its own index', async () => {
+    const { docs, writer } = setup();
+    docs.doc('other/index').getMap<ConversationSummary>('conversations').set('c9', summary('c9'));
+    await Promise.all([
+      writer.update('ws', 'c1', (s) => ({ ...s, messageCount: 4 })),
+      writer.update('other', 'c9', (s) => ({ ...s, messageCount: 7 })),
+    ]);
+    expect(docs.doc('other/index').getMap<ConversationSummary>('conversations').get('c9')?.messageCount).toBe(7);
+    expect(docs.doc('ws/index').getMap<ConversationSummary>('conversations').get('c1')?.messageCount).toBe(4);
+  });
+});

@@ -1,0 +1,86 @@
+import { indexDoc } from '../../shared/ids.ts';
+import { INDEX_ROOTS, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
+import type { DocHost } from '../docs/DocHost.ts';
+
+/** A change to one conversation's summary: the next summary from the current one. */
+export type SummaryChange = (current: ConversationSummary) => ConversationSummary;
+
+interface Waiting {
+  conversationId: string;
+  change: SummaryChange;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Writes conversation summaries into the workspace index, group-committed: the changes asked for
+ * during one turn of the event loop (every socket read and webhook the turn handled) become one
+ * transaction on the index, at the end of the turn (setImmediate). That is one update to encode,
+ * store and send to every agent's list instead of one per message, with no added delay: a quiet
+ * server writes each change at the end of the turn that made it, a busy one writes more per
+ * commit. Changes apply in the order they were asked for; each caller's promise resolves once
+ * its change is durable (or rejects if its change threw: the others are still written).
+ */
+export class SummaryWriter {
+  private readonly waiting = new Map<string, Waiting[]>();
+  private scheduled: NodeJS.Immediate | null = null;
+
+  constructor(
+    private readonly docs: DocHost,
+    private readonly actor: string,
+  ) {}
+
+  /** Replaces the summary of `conversationId` by `change(current)`; nothing when it has none. */
+  update(workspaceId: string, conversationId: string, change: SummaryChange): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let list = this.waiting.get(workspaceId);
+      if (!list) this.waiting.set(workspaceId, (list = []));
+      list.push({ conversationId, change, resolve, reject });
+      this.scheduled ??= setImmediate(() => this.writeNow());
+    });
+  }
+
+  /** Whether changes wait for the end of the turn. */
+  get pending(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  /** Writes every waiting change now (one transaction per workspace). */
+  writeNow(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    const batches = [...this.waiting];
+    this.waiting.clear();
+    for (const [workspaceId, list] of batches) void this.write(workspaceId, list);
+  }
+
+  private async write(workspaceId: string, list: Waiting[]): Promise<void> {
+    const failed = new Map<Waiting, unknown>();
+    try {
+      await this.docs.change(indexDoc(workspaceId), this.actor, (doc) => {
+        const map = doc.getMap<ConversationSummary>(INDEX_ROOTS.conversations);
+        // Several changes to one conversation in a batch compose; each summary is set once.
+        const next = new Map<string, ConversationSummary>();
+        for (const w of list) {
+          const current = next.get(w.conversationId) ?? map.get(w.conversationId);
+          if (!current) continue;
+          try {
+            next.set(w.conversationId, w.change(current));
+          } catch (err) {
+            failed.set(w, err);
+          }
+        }
+        for (const [id, summary] of next) {
+          if (JSON.stringify(summary) !== JSON.stringify(map.get(id))) map.set(id, summary);
+        }
+      });
+    } catch (err) {
+      for (const w of list) w.reject(err);
+      return;
+    }
+    for (const w of list) {
+      if (failed.has(w)) w.reject(failed.get(w));
+      else w.resolve();
+    }
+  }
+}
