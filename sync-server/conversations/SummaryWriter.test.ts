@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeDocHost } from '../../tests/helpers/fakeDocHost.ts';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
-import { SummaryWriter } from './SummaryWriter.ts';
+import { SummaryWriter, sameJson } from './SummaryWriter.ts';
 
 const summary = (id: string): ConversationSummary => ({
   id,
@@ -79,5 +79,18 @@ describe('SummaryWriter', () => {
     ]);
     expect(docs.doc('other/index').getMap<ConversationSummary>('conversations').get('c9')?.messageCount).toBe(7);
     expect(docs.doc('ws/index').getMap<ConversationSummary>('conversations').get('c1')?.messageCount).toBe(4);
+  });
+});
+
+describe('sameJson', () => {
+  it('compares as JSON would: nested values, arrays, and undefined properties as absent', () => {
+    expect(sameJson({ a: 1, b: { c: 'x', d: [1, 2] } }, { b: { d: [1, 2], c: 'x' }, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, gone: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(sameJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+    expect(sameJson({ a: { b: 1 } }, { a: { b: 2 } })).toBe(false);
+    expect(sameJson([], {})).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
+    expect(sameJson('1', 1)).toBe(false);
   });
 });

@@ -71,7 +71,7 @@ export class SummaryWriter {
           }
         }
         for (const [id, summary] of next) {
-          if (JSON.stringify(summary) !== JSON.stringify(map.get(id))) map.set(id, summary);
+          if (!sameJson(summary, map.get(id))) map.set(id, summary);
         }
       });
     } catch (err) {
@@ -83,4 +83,28 @@ export class SummaryWriter {
       else w.resolve();
     }
   }
+}
+
+/**
+ * Whether two JSON values are equal as JSON (a property holding `undefined` counts as absent),
+ * without serialising them: a summary is compared at every message.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => sameJson(v, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in x) {
+    if (x[key] === undefined) continue;
+    count++;
+    if (!sameJson(x[key], y[key])) return false;
+  }
+  for (const key in y) if (y[key] !== undefined) count--;
+  return count === 0;
 }

@@ -74,6 +74,8 @@ export class NotificationService {
   /** Raw `prefs.notifications` per agent document, and defaults per workspace (invalidated on change). */
   private readonly prefsCache = new Map<string, unknown>();
   private readonly defaultsCache = new Map<string, unknown>();
+  /** prefsOf's answer per agent document (parsing them is most of a notification's cost). */
+  private readonly effectiveCache = new Map<string, NotificationPrefs>();
   private readonly pendingPushes = new Map<string, PendingPush>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -89,8 +91,14 @@ export class NotificationService {
     this.unsubscribe.push(options.conversations.onActivity((a) => this.track(this.handle(a))));
     this.unsubscribe.push(
       this.docs.onClientUpdate((event) => {
-        if (event.ref.kind === 'agent') this.prefsCache.delete(event.name);
-        if (event.ref.kind === 'settings') this.defaultsCache.delete(event.ref.workspaceId);
+        if (event.ref.kind === 'agent') {
+          this.prefsCache.delete(event.name);
+          this.effectiveCache.delete(event.name);
+        }
+        if (event.ref.kind === 'settings') {
+          this.defaultsCache.delete(event.ref.workspaceId);
+          this.effectiveCache.clear();
+        }
       }),
     );
   }
@@ -116,7 +124,12 @@ export class NotificationService {
 
   /** The preferences in force for an agent (own, else workspace defaults, else built-in). */
   async prefsOf(workspaceId: string, agentId: string): Promise<NotificationPrefs> {
-    return effectivePrefs(await this.rawPrefs(workspaceId, agentId), await this.rawDefaults(workspaceId));
+    const name = agentDoc(workspaceId, agentId);
+    const known = this.effectiveCache.get(name);
+    if (known) return known;
+    const prefs = effectivePrefs(await this.rawPrefs(workspaceId, agentId), await this.rawDefaults(workspaceId));
+    this.effectiveCache.set(name, prefs);
+    return prefs;
   }
 
   /** Sends a test notification to one device of the agent (Settings › Notifications). */
