@@ -50,6 +50,8 @@ async function samWithNotifications(browser: import('@playwright/test').Browser)
   await signIn(page, 'sam');
   await page.goto('/settings/notifications');
   const unassigned = page.getByRole('checkbox', { name: /Unassigned conversations too/ });
+  // The switches wait for the stored preferences (local copy and server): read them once they are in.
+  await expect(unassigned).toBeEnabled();
   if (!(await unassigned.isChecked())) await unassigned.check();
   await expect(unassigned).toBeChecked();
   await page.getByRole('link', { name: 'Back to inbox' }).click();
@@ -158,6 +160,8 @@ test('a Web Push delivered to the service worker while no app page is open shows
   await signIn(page, 'sam');
   await page.goto('/settings/notifications');
   const unassigned = page.getByRole('checkbox', { name: /Unassigned conversations too/ });
+  // The switches wait for the stored preferences (local copy and server): read them once they are in.
+  await expect(unassigned).toBeEnabled();
   if (!(await unassigned.isChecked())) await unassigned.check();
   await page.getByRole('textbox', { name: 'Device name' }).fill('Test laptop');
   await page.getByRole('button', { name: /push on this device/ }).click();
@@ -228,6 +232,7 @@ test('a preference changed on one device applies on the agent’s other device a
   const box = (page: Page) => page.getByRole('checkbox', { name: 'Sound for mentions in internal notes' });
   const sound = (page: Page) => page.getByRole('combobox', { name: 'Sound for mentions in internal notes' });
   await expect(box(phone)).toBeChecked();
+  await expect(box(laptop)).toBeEnabled();
   await box(laptop).uncheck();
   await sound(laptop).selectOption('knock');
   await expect(box(phone)).not.toBeChecked();
