@@ -21,7 +21,7 @@ async function setRouting(page: Page, on: boolean): Promise<void> {
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'Routing' }).click();
   const box = page.getByRole('checkbox', { name: 'Assign new conversations automatically' });
-  await expect(box).toBeVisible();
+  await expect(box).toBeEnabled(); // once the stored settings are in
   if ((await box.isChecked()) !== on) await box.click();
   await expect(box).toBeChecked({ checked: on });
   if (on) {

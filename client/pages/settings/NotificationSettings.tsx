@@ -20,6 +20,7 @@ import { createSoundPlayer } from '../../notifications/createSoundPlayer.ts';
 import { createNotificationPermission } from '../../notifications/notificationPermission.ts';
 import { enablePushHere, guessDeviceName, listDevices, removeDevice, testDevice, thisDeviceId } from '../../notifications/pushDevice.ts';
 import { useWorkspace } from '../../stores/createWorkspace.ts';
+import { createEditableWhenCurrent } from '../../stores/createEditableWhenCurrent.ts';
 
 const CHANNELS = [
   { key: 'browser', label: 'Desktop' },
@@ -40,15 +41,8 @@ export function NotificationSettings() {
   const { permission, request } = createNotificationPermission();
   const player = createSoundPlayer();
   const prefs = createMemo(() => effectivePrefs(w.agent.prefs[NOTIFICATION_PREFS_KEY], w.settings[NOTIFICATION_DEFAULTS_KEY]));
-  // Until this agent's document is in (the local copy, and the server's while there is a
-  // connection), the switches would show defaults or an older value, and a change made then
-  // could lose to the stored preferences arriving a moment later (concurrent writes of one key
-  // keep one of them): they wait for it. Offline, the local copy is what there is.
-  const ready = () => w.agent.loaded() && (w.agent.handle.synced() || !connected());
-  const connected = () => {
-    const status = w.connection().status;
-    return status === 'online' || status === 'syncing' || status === 'connecting';
-  };
+  // The switches wait for the agent's stored preferences (createEditableWhenCurrent).
+  const ready = createEditableWhenCurrent(() => w.agent.handle, w.connection);
   const save = (change: (p: NotificationPrefs) => NotificationPrefs) => w.agent.setPref(NOTIFICATION_PREFS_KEY, change(structuredClone(prefs())));
   const setChannel = (kind: NotificationKind, channel: 'browser' | 'sound' | 'push', on: boolean) =>
     save((p) => ({ ...p, events: { ...p.events, [kind]: { ...p.events[kind], [channel]: on } } }));

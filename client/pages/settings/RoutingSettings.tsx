@@ -9,6 +9,7 @@ import {
   checkRoutingEntry,
   readRoutingSettings,
 } from '../../../shared/schema/routing.ts';
+import { createEditableWhenCurrent } from '../../stores/createEditableWhenCurrent.ts';
 import { useWorkspace } from '../../stores/createWorkspace.ts';
 import { createYMapStore } from '../../stores/yjsBridge.ts';
 
@@ -26,6 +27,7 @@ export function RoutingSettingsPage() {
   const raw = createYMapStore<unknown>(() => handle.doc().getMap(ROUTING_ROOT));
   const settings = (): RoutingSettings => readRoutingSettings(Object.entries(raw));
   const manager = () => canManage(w.index.members[w.session.agent.id]?.role ?? w.session.agent.role);
+  const ready = createEditableWhenCurrent(() => handle, w.connection);
   const set = (key: string, value: unknown) => {
     if (checkRoutingEntry(key, value) !== null) return;
     handle.doc().getMap(ROUTING_ROOT).set(key, value);
@@ -69,7 +71,7 @@ export function RoutingSettingsPage() {
         </p>
       </Show>
       <form class="routing-form" onSubmit={(e) => e.preventDefault()}>
-        <fieldset disabled={!manager()} class="routing-form__group">
+        <fieldset disabled={!manager() || !ready()} aria-busy={!ready()} class="routing-form__group">
           <legend>Auto-routing</legend>
           <label class="check">
             <input type="checkbox" checked={settings().enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
@@ -107,12 +109,12 @@ export function RoutingSettingsPage() {
           </div>
           {minutes('rerouteGraceMs', 'Re-route grace period (minutes)', 'How long the assignee may be away before the conversation is re-routed.', 0)}
         </fieldset>
-        <fieldset disabled={!manager()} class="routing-form__group">
+        <fieldset disabled={!manager() || !ready()} aria-busy={!ready()} class="routing-form__group">
           <legend>Presence</legend>
           {minutes('presenceGraceMs', 'Offline after all devices disconnect (minutes)', 'A closed tab or a phone going to sleep never shows an agent Offline sooner.', 1)}
           {minutes('idleAwayMs', 'Away after no input on any device (minutes)', 'Shown as “Away (auto)”; the next input brings the agent back Online.', 1)}
         </fieldset>
-        <fieldset disabled={!manager()} class="routing-form__group">
+        <fieldset disabled={!manager() || !ready()} aria-busy={!ready()} class="routing-form__group">
           <legend>Capacity of each agent</legend>
           <For each={members()}>
             {(m) => (
