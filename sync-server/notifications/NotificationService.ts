@@ -153,18 +153,19 @@ export class NotificationService {
           : activity.assigneeId
             ? [activity.assigneeId]
             : members.filter((m) => m.active).map((m) => m.id);
+    const memberIds = new Set(members.map((m) => m.id));
     const prefs = new Map<string, NotificationPrefs>();
-    const availability = new Map<string, Availability>();
     for (const id of new Set(candidates)) {
-      if (!members.some((m) => m.id === id)) continue;
+      if (!memberIds.has(id)) continue;
       prefs.set(id, await this.prefsOf(workspaceId, id));
-      availability.set(id, await this.availability(workspaceId, id));
     }
-    const recipients = recipientsOf(activity, {
-      members,
-      prefsOf: (id) => prefs.get(id) ?? effectivePrefs(undefined, undefined),
-      availabilityOf: (id) => availability.get(id) ?? 'online',
-    });
+    const prefsOf = (id: string) => prefs.get(id) ?? effectivePrefs(undefined, undefined);
+    // Availability is asked only of those the preferences and the activity would notify (for a
+    // message nobody is assigned to, the few who opted in, not the whole team).
+    const wouldNotify = recipientsOf(activity, { members, prefsOf, availabilityOf: () => 'online' });
+    const availability = new Map<string, Availability>();
+    for (const { agentId } of wouldNotify) availability.set(agentId, await this.availability(workspaceId, agentId));
+    const recipients = recipientsOf(activity, { members, prefsOf, availabilityOf: (id) => availability.get(id) ?? 'online' });
     for (const r of recipients) {
       const text = describe(activity, r.kind);
       const item = await this.docs.change(agentDoc(workspaceId, r.agentId), ACTOR, (doc) => {

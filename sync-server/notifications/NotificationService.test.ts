@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { FakeDocHost } from '../../tests/helpers/fakeDocHost.ts';
+import { DEFAULT_NOTIFICATION_PREFS } from '../../shared/schema/notifications.ts';
+import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
+import type { ConversationActivity } from '../conversations/ConversationService.ts';
+import { silentLogger } from '../ops/log.ts';
+import type { Availability } from '../../shared/notifications/decide.ts';
+import { NotificationService } from './NotificationService.ts';
+
+const WS = 'ws';
+const TEAM = ['ana', 'ben', 'cai', 'dev', 'eli'];
+
+function setup(availability: Record<string, Availability>) {
+  const docs = new FakeDocHost();
+  const members = docs.doc(`${WS}/index`).getMap<MemberSummary>('members');
+  for (const id of TEAM) members.set(id, { id, name: id, email: `${id}@example.com`, role: 'agent', active: true, state: 'active' });
+  const listeners: Array<(a: ConversationActivity) => void> = [];
+  const asked: string[] = [];
+  const service = new NotificationService({
+    docs,
+    conversations: { onActivity: (l) => (listeners.push(l), () => {}) },
+    logger: silentLogger(),
+    availability: (_ws, agentId) => {
+      asked.push(agentId);
+      return availability[agentId] ?? 'online';
+    },
+  });
+  const emit = (a: ConversationActivity) => {
+    for (const l of listeners) l(a);
+  };
+  const feed = (agentId: string) => docs.doc(`${WS}/agent/${agentId}`).getMap('notifications').toJSON();
+  return { docs, service, emit, asked, feed };
+}
+
+const visitorMessage = (assigneeId: string | null): ConversationActivity => ({
+  type: 'entry',
+  workspaceId: WS,
+  conversationId: 'c1',
+  kind: 'message',
+  author: { type: 'contact', id: 'visitor' },
+  authorName: 'Ada',
+  contactName: 'Ada',
+  text: 'Hello?',
+  at: 1,
+  assigneeId,
+  mentions: [],
+});
+
+describe('NotificationService', () => {
+  it('asks availability only of the agents a message would notify, not of the whole team', async () => {
+    const { docs, service, emit, asked, feed } = setup({ dev: 'offline' });
+    // Two of five opted in to unassigned conversations; one of them is Offline.
+    for (const id of ['ben', 'dev']) docs.doc(`${WS}/agent/${id}`).getMap('prefs').set('notifications', { ...DEFAULT_NOTIFICATION_PREFS, unassigned: true });
+    emit(visitorMessage(null));
+    await service.idle();
+    expect(asked.sort()).toEqual(['ben', 'dev']);
+    expect(Object.keys(feed('ben'))).toEqual(['c1']);
+    expect(feed('dev')).toEqual({}); // NTF6
+    expect(feed('ana')).toEqual({});
+  });
+
+  it('asks only the assignee for a message in an assigned conversation', async () => {
+    const { service, emit, asked, feed } = setup({});
+    emit(visitorMessage('cai'));
+    await service.idle();
+    expect(asked).toEqual(['cai']);
+    expect(Object.keys(feed('cai'))).toEqual(['c1']);
+  });
+});
