@@ -48,4 +48,12 @@ describe('SyncConnection.sendShared', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(socket.writes.map((w) => w.length)).toEqual([1, 1]);
   });
+
+  it('uncorks every connection corked in the tick', async () => {
+    const all = [connection(), connection(), connection()];
+    for (const { conn } of all) conn.sendShared(frame(1));
+    for (const { conn } of all) conn.sendShared(frame(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(all.map(({ socket }) => socket.writes.map((w) => w.length))).toEqual([[2], [2], [2]]);
+  });
 });

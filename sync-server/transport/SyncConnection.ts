@@ -88,7 +88,13 @@ class Subscription implements DocSubscriber, AwarenessMember {
   }
 }
 
-const uncork = (conn: SyncConnection, socket: Duplex): void => conn.uncorkShared(socket);
+/** Connections whose socket sendShared corked in this tick; one nextTick uncorks them all. */
+const corkedThisTick: SyncConnection[] = [];
+
+function uncorkAll(): void {
+  const list = corkedThisTick.splice(0);
+  for (const conn of list) conn.uncorkShared();
+}
 
 /**
  * One sync websocket: single-document (`/sync/<doc>`, stock y-websocket frames) or multiplexed
@@ -174,9 +180,10 @@ export class SyncConnection {
    * frames, and ws's sender writes synchronously, never queueing, so this keeps frame order.
    *
    * The socket stays corked until the current tick's work is done (process.nextTick runs once the
-   * microtasks have drained): what one incoming update causes, such as the message itself and the
-   * server's `sent` receipt written right after its delivery, leaves in one write instead of one
-   * system call per frame. Frames ws sends meanwhile queue behind, in order.
+   * microtasks have drained): what one incoming update causes, such as a webchat message and the
+   * `sent` receipt stored with it, leaves in one write instead of one system call per frame. One
+   * nextTick uncorks every connection corked in the tick. Frames ws sends meanwhile queue behind,
+   * in order.
    */
   sendShared(frame: SharedFrame): void {
     if (this.ws.readyState !== OPEN) return;
@@ -185,16 +192,16 @@ export class SyncConnection {
       if (!this.corked) {
         this.corked = true;
         socket.cork();
-        process.nextTick(uncork, this, socket);
+        if (corkedThisTick.push(this) === 1) process.nextTick(uncorkAll);
       }
       socket.write(frame.wsFrame());
     } else this.ws.send(frame.payload);
   }
 
   /** Ends sendShared's cork (see there). */
-  uncorkShared(socket: Duplex): void {
+  uncorkShared(): void {
     this.corked = false;
-    socket.uncork();
+    this.socket?.uncork();
   }
 
   close(code: number, reason: string): void {
