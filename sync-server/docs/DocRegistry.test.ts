@@ -160,6 +160,23 @@ describe('DocRegistry', () => {
     expect(live.doc.getMap('receipts').get('m2')).toEqual({ status: 'sent', at: 5 });
   });
 
+  it('keeps and relays a client update whose server write with it fails', async () => {
+    h = createDocHarness();
+    h.registry.onClientUpdateAccepted((e) =>
+      e.alsoWrite(() => {
+        throw new Error('broken write');
+      }),
+    );
+    const other = new RecordingSubscriber('conn-lee');
+    const live = await h.open(CONV);
+    await h.registry.subscribe(CONV, other);
+    const update = new ClientCopy(live.doc).edit((d) => d.getArray('messages').insert(0, [entry('m1')]));
+    expect(h.registry.applyClientUpdate(live, update, h.origin(dana, 'conn-dana'))).toMatchObject({ ok: true, changes: true });
+    await h.registry.flush();
+    expect(other.frames).toHaveLength(1);
+    expect((await h.store.load(CONV)).updates).toHaveLength(1);
+  });
+
   it('reserves the server clientID so no client can write with it (CID1)', async () => {
     h = createDocHarness();
     await h.registry.change(CONV, 'test', (d) => d.getMap('meta').set('channel', 'email'));

@@ -237,9 +237,14 @@ export class DocRegistry implements DocHost {
     this.applied[live.ref.kind].inc();
     if (withUpdate) {
       const writes: Array<(doc: Y.Doc) => void> = withUpdate;
-      this.serverTransaction(live, WITH_UPDATE_ACTOR, (doc) => {
-        for (const write of writes) write(doc);
-      });
+      try {
+        this.serverTransaction(live, WITH_UPDATE_ACTOR, (doc) => {
+          for (const write of writes) write(doc);
+        });
+      } catch (err) {
+        // The client's update stands; what the failing write did before it threw is stored as usual.
+        this.opts.logger.error({ event: 'write_with_update_failed', doc: live.name, reason: String(err) });
+      }
     }
     return result;
   }
