@@ -60,6 +60,12 @@ export interface ConversationServiceOptions {
   contacts?: { register(workspaceId: string, seed: Contact): Promise<Contact> };
   /** Counts deliveries by channel and outcome (each success is logged at debug only: one line per message is too many). */
   metrics?: Pick<Metrics, 'messagesDelivered'>;
+  /**
+   * How long the summary change of an agent's message may wait to share its index write with
+   * others (ms, default 250): the list shows the reply that much later at most, and a busy
+   * conversation's summary is sent to every agent a few times a second instead of per message.
+   */
+  summaryDelayMs?: number;
 }
 
 const SCHEMA = `
@@ -175,6 +181,7 @@ export class ConversationService {
   private readonly adapters = new Map<Channel, ChannelAdapter>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly summaries: SummaryWriter;
+  private readonly summaryDelayMs: number;
   private readonly pending = new PendingWork();
   private readonly inflight = new Set<string>();
   /** Message ids this process staged (write-ahead) whose update is not yet reported durable. */
@@ -202,6 +209,7 @@ export class ConversationService {
     this.contacts = options.contacts;
     this.metrics = options.metrics;
     this.summaries = new SummaryWriter(this.docs, ACTOR);
+    this.summaryDelayMs = options.summaryDelayMs ?? 250;
     this.db.exec(SCHEMA);
   }
 
@@ -242,7 +250,12 @@ export class ConversationService {
 
   /** Resolves when every write and delivery started so far has finished and its outcome is committed. */
   async idle(): Promise<void> {
-    await this.pending.settled();
+    const done = this.summaries.hurry();
+    try {
+      await this.pending.settled();
+    } finally {
+      done();
+    }
     this.flushCompletions();
   }
 
@@ -745,7 +758,13 @@ export class ConversationService {
         await this.recordStatus(workspaceId, conversationId, status, byName);
         this.emitEvent({ type: 'status', workspaceId, conversationId, status });
       }
-      if (entries.length > 0) await this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count));
+      // Not awaited, and allowed to wait for others: an agent's messages change only the
+      // preview, times and counts, which nothing on the server reads, and a burst in one
+      // conversation must not queue behind its own summary writes (SummaryWriter).
+      if (entries.length > 0) {
+        const written = this.summaries.update(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count), { within: this.summaryDelayMs });
+        this.pending.track(written.catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: event.name, reason: String(err) })));
+      }
       for (const entry of entries) {
         this.emit({
           type: 'entry',

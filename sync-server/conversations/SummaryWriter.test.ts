@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeDocHost } from '../../tests/helpers/fakeDocHost.ts';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import { SummaryWriter, sameJson } from './SummaryWriter.ts';
@@ -79,6 +79,50 @@ describe('SummaryWriter', () => {
     ]);
     expect(docs.doc('other/index').getMap<ConversationSummary>('conversations').get('c9')?.messageCount).toBe(7);
     expect(docs.doc('ws/index').getMap<ConversationSummary>('conversations').get('c1')?.messageCount).toBe(4);
+  });
+});
+
+describe('SummaryWriter, changes allowed to wait', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('holds them for up to `within` ms and writes them together', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { map, writer, indexWrites } = setup();
+    const first = writer.update('ws', 'c1', (s) => ({ ...s, messageCount: 1 }), { within: 250 });
+    await turn();
+    const second = writer.update('ws', 'c1', (s) => ({ ...s, messageCount: s.messageCount + 1 }), { within: 250 });
+    await turn();
+    expect(indexWrites()).toBe(0);
+    await vi.advanceTimersByTimeAsync(250);
+    await Promise.all([first, second]);
+    expect(indexWrites()).toBe(1);
+    expect(map.get('c1')?.messageCount).toBe(2);
+  });
+
+  it('writes the waiting ones, in order, with the next change that may not wait', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { map, writer, indexWrites } = setup();
+    const deferred = writer.update('ws', 'c1', (s) => ({ ...s, messageCount: 5 }), { within: 250 });
+    await turn();
+    await writer.update('ws', 'c1', (s) => ({ ...s, messageCount: s.messageCount * 2, status: 'resolved' }));
+    await deferred;
+    expect(indexWrites()).toBe(1);
+    expect(map.get('c1')).toMatchObject({ messageCount: 10, status: 'resolved' });
+  });
+
+  it('lets nothing wait while hurried (idle, shutdown)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { map, writer } = setup();
+    const waiting = writer.update('ws', 'c1', (s) => ({ ...s, messageCount: 1 }), { within: 250 });
+    const done = writer.hurry();
+    await waiting; // written at the end of the turn, no timer needed
+    await writer.update('ws', 'c2', (s) => ({ ...s, messageCount: 2 }), { within: 250 });
+    done();
+    expect(map.get('c1')?.messageCount).toBe(1);
+    expect(map.get('c2')?.messageCount).toBe(2);
   });
 });
 

@@ -20,35 +20,67 @@ interface Waiting {
  * server writes each change at the end of the turn that made it, a busy one writes more per
  * commit. Changes apply in the order they were asked for; each caller's promise resolves once
  * its change is durable (or rejects if its change threw: the others are still written).
+ *
+ * A change may also be allowed to wait (`within` ms) for others to share its write: the summary
+ * of a conversation written several times in that window is then encoded and sent once. The
+ * index goes to every agent online, so under load this divides the list traffic of the whole
+ * team. Any change without a delay writes everything waiting with it, in order; `hurry()` (for
+ * `idle()` and shutdown) lets nothing wait.
  */
 export class SummaryWriter {
   private readonly waiting = new Map<string, Waiting[]>();
   private scheduled: NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private hurrying = 0;
 
   constructor(
     private readonly docs: DocHost,
     private readonly actor: string,
   ) {}
 
-  /** Replaces the summary of `conversationId` by `change(current)`; nothing when it has none. */
-  update(workspaceId: string, conversationId: string, change: SummaryChange): Promise<void> {
+  /**
+   * Replaces the summary of `conversationId` by `change(current)`; nothing when it has none.
+   * `within`: the change may wait that long (ms) to share a write with later ones.
+   */
+  update(workspaceId: string, conversationId: string, change: SummaryChange, opts: { within?: number } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
       let list = this.waiting.get(workspaceId);
       if (!list) this.waiting.set(workspaceId, (list = []));
       list.push({ conversationId, change, resolve, reject });
-      this.scheduled ??= setImmediate(() => this.writeNow());
+      const within = this.hurrying > 0 ? 0 : (opts.within ?? 0);
+      if (within <= 0) this.scheduled ??= setImmediate(() => this.writeNow());
+      else if (!this.scheduled) {
+        this.timer ??= setTimeout(() => this.writeNow(), within);
+        this.timer.unref?.();
+      }
     });
   }
 
-  /** Whether changes wait for the end of the turn. */
+  /** Whether changes wait to be written. */
   get pending(): boolean {
     return this.waiting.size > 0;
+  }
+
+  /**
+   * Until the returned function is called, no change waits (deferred ones already waiting are
+   * written at the end of this turn).
+   */
+  hurry(): () => void {
+    this.hurrying++;
+    if (this.pending) this.scheduled ??= setImmediate(() => this.writeNow());
+    let done = false;
+    return () => {
+      if (!done) this.hurrying--;
+      done = true;
+    };
   }
 
   /** Writes every waiting change now (one transaction per workspace). */
   writeNow(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.timer) clearTimeout(this.timer);
     this.scheduled = null;
+    this.timer = null;
     const batches = [...this.waiting];
     this.waiting.clear();
     for (const [workspaceId, list] of batches) void this.write(workspaceId, list);
