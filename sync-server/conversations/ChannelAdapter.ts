@@ -1,5 +1,5 @@
 import type { Channel } from '../../shared/channels/capabilities.ts';
-import type { Contact, InboxRef } from '../../shared/schema/conversation.ts';
+import type { Contact, ConversationMeta, InboxRef } from '../../shared/schema/conversation.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 
 /** Where an outgoing message goes: the conversation and its contact on that channel. */
@@ -10,6 +10,11 @@ export interface DeliveryTarget {
   contact: Contact;
   /** The business number the conversation came in on: replies go out from it. */
   inbox?: InboxRef;
+}
+
+/** The target of a conversation, from its meta. */
+export function deliveryTarget(workspaceId: string, conversationId: string, meta: ConversationMeta): DeliveryTarget {
+  return { workspaceId, conversationId, channel: meta.channel, contact: meta.contact, ...(meta.inbox ? { inbox: meta.inbox } : {}) };
 }
 
 /**

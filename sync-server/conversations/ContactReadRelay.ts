@@ -6,7 +6,7 @@ import { CONV_ROOTS } from '../../shared/schema/conversation.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
-import type { ChannelAdapter, DeliveryTarget } from './ChannelAdapter.ts';
+import { type ChannelAdapter, type DeliveryTarget, deliveryTarget } from './ChannelAdapter.ts';
 import { readMeta } from './ConversationService.ts';
 
 export interface ContactReadRelayOptions {
@@ -60,10 +60,7 @@ export class ContactReadRelay {
     if (!found) return;
     const adapter = this.options.adapter(found.meta.channel);
     if (!adapter?.contactMessagesRead) return;
-    await adapter.contactMessagesRead(
-      { workspaceId, conversationId, channel: found.meta.channel, contact: found.meta.contact },
-      found.messageId,
-    );
+    await adapter.contactMessagesRead(deliveryTarget(workspaceId, conversationId, found.meta), found.messageId);
   }
 
   /** Resolves when every report started so far has finished (tests, shutdown). */

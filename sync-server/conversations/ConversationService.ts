@@ -12,7 +12,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
 import { type SummaryChange, SummaryWriter } from './SummaryWriter.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
-import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from './ChannelAdapter.ts';
+import { type ChannelAdapter, type DeliveryOutcome, deliveryTarget } from './ChannelAdapter.ts';
 
 /** Something that happened in a conversation, for notifications (sync-server/notifications/). */
 export type ConversationActivity = Activity & { workspaceId: string };
@@ -762,7 +762,7 @@ export class ConversationService {
       // preview, times and counts, which nothing on the server reads, and a burst in one
       // conversation must not queue behind its own summary writes (SummaryWriter).
       if (entries.length > 0) {
-        const written = this.summaries.update(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count), { within: this.summaryDelayMs });
+        const written = this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count), { within: this.summaryDelayMs });
         this.pending.track(written.catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: event.name, reason: String(err) })));
       }
       for (const entry of entries) {
@@ -947,13 +947,7 @@ export class ConversationService {
         this.logger.warn({ event: 'delivery_dropped', doc: name, reason: 'message not found' });
         return;
       }
-      const target: DeliveryTarget = {
-        workspaceId: row.workspace_id,
-        conversationId: row.conversation_id,
-        channel: found.meta.channel,
-        contact: found.meta.contact,
-        ...(found.meta.inbox ? { inbox: found.meta.inbox } : {}),
-      };
+      const target = deliveryTarget(row.workspace_id, row.conversation_id, found.meta);
       const started = this.now();
       let outcome: DeliveryOutcome;
       try {
@@ -1003,8 +997,7 @@ export class ConversationService {
   private async push(adapter: ChannelAdapter, meta: ConversationMeta, workspaceId: string, conversationId: string, entry: MessageEntry): Promise<void> {
     const name = conversationDoc(workspaceId, conversationId);
     try {
-      const target: DeliveryTarget = { workspaceId, conversationId, channel: meta.channel, contact: meta.contact, ...(meta.inbox ? { inbox: meta.inbox } : {}) };
-      const outcome = await adapter.deliver(target, entry);
+      const outcome = await adapter.deliver(deliveryTarget(workspaceId, conversationId, meta), entry);
       this.metrics?.messagesDelivered.inc({ channel: meta.channel, status: outcome.status });
       if (outcome.status === 'failed') await this.setReceipt(workspaceId, conversationId, entry.id, { status: 'failed', code: outcome.code, reason: outcome.reason });
       else if (outcome.status === 'delivered' || outcome.status === 'read') await this.setReceipt(workspaceId, conversationId, entry.id, { status: outcome.status });
@@ -1048,8 +1041,8 @@ export class ConversationService {
    * Replaces a summary as a whole value (the index keeps one live value per conversation); the
    * changes of one event-loop turn share one index write (SummaryWriter).
    */
-  private updateSummary(workspaceId: string, conversationId: string, update: SummaryChange): Promise<void> {
-    return this.summaries.update(workspaceId, conversationId, update);
+  private updateSummary(workspaceId: string, conversationId: string, update: SummaryChange, opts?: { within?: number }): Promise<void> {
+    return this.summaries.update(workspaceId, conversationId, update, opts);
   }
 
   /** Runs `task` after every earlier task of the same conversation. */

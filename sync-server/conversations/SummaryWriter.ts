@@ -48,17 +48,12 @@ export class SummaryWriter {
       if (!list) this.waiting.set(workspaceId, (list = []));
       list.push({ conversationId, change, resolve, reject });
       const within = this.hurrying > 0 ? 0 : (opts.within ?? 0);
-      if (within <= 0) this.scheduled ??= setImmediate(() => this.writeNow());
+      if (within <= 0) this.writeAtEndOfTurn();
       else if (!this.scheduled) {
         this.timer ??= setTimeout(() => this.writeNow(), within);
         this.timer.unref?.();
       }
     });
-  }
-
-  /** Whether changes wait to be written. */
-  get pending(): boolean {
-    return this.waiting.size > 0;
   }
 
   /**
@@ -67,12 +62,16 @@ export class SummaryWriter {
    */
   hurry(): () => void {
     this.hurrying++;
-    if (this.pending) this.scheduled ??= setImmediate(() => this.writeNow());
+    if (this.waiting.size > 0) this.writeAtEndOfTurn();
     let done = false;
     return () => {
       if (!done) this.hurrying--;
       done = true;
     };
+  }
+
+  private writeAtEndOfTurn(): void {
+    this.scheduled ??= setImmediate(() => this.writeNow());
   }
 
   /** Writes every waiting change now (one transaction per workspace). */

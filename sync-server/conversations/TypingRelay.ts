@@ -9,7 +9,7 @@ import {
 import type { DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
 import type { ServerAwareness } from '../transport/createSyncService.ts';
-import type { ChannelAdapter, DeliveryTarget } from './ChannelAdapter.ts';
+import { type ChannelAdapter, type DeliveryTarget, deliveryTarget } from './ChannelAdapter.ts';
 import { readMeta } from './ConversationService.ts';
 
 export interface TypingRelayOptions {
@@ -156,7 +156,7 @@ export class TypingRelay {
           this.agents.delete(docName);
           return;
         }
-        current.target = { workspaceId: ref.workspaceId, conversationId: ref.conversationId, channel: meta.channel, contact: meta.contact };
+        current.target = deliveryTarget(ref.workspaceId, ref.conversationId, meta);
         this.apply(docName, current, this.replyTypist(docName));
       })
       .catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times (almost always 100 on Linux). */
 const CLK_TCK = (() => {
@@ -22,32 +22,6 @@ export function readCpuSeconds(pid: number): number {
 /** CPU seconds of a process's main thread only (its other threads: GC helpers, libuv pool, loaders). */
 export function readMainThreadCpuSeconds(pid: number): number {
   return cpuSecondsOfStat(`/proc/${pid}/task/${pid}/stat`);
-}
-
-/**
- * CPU seconds of each of a process's other threads, summed by thread name (/proc/<pid>/task/<tid>/comm:
- * "DocWriter" and the like for worker threads, "V8 DefaultWorke" for GC helpers, "libuv-worker"
- * for the thread pool). Threads that ended are not counted.
- */
-export function readOtherThreadsCpuSeconds(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    if (tid === String(pid)) continue;
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      byName.set(name, (byName.get(name) ?? 0) + cpuSecondsOfStat(`/proc/${pid}/task/${tid}/stat`));
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return byName;
-}
-
-/** What each thread name used between two readOtherThreadsCpuSeconds, largest first, as "name 0.42 s, …". */
-export function describeThreadCpu(before: Map<string, number>, after: Map<string, number>): string {
-  const used = [...after].map(([name, s]) => [name, s - (before.get(name) ?? 0)] as const).filter(([, s]) => s >= 0.01);
-  used.sort((a, b) => b[1] - a[1]);
-  return used.map(([name, s]) => `${name} ${s.toFixed(2)}`).join(', ') || 'none';
 }
 
 function cpuSecondsOfStat(path: string): number {

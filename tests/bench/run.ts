@@ -186,7 +186,7 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
             const result = await runFanout(pool, server, sc, round, hooks);
             (runs[kind].rounds[sc.key] ??= []).push(result);
             log(
-              `${kind}: ${fmt(result.serverCpuPerDeliveryUs, 0)} µs/delivery, p99 ${fmt(result.p99Ms, 1)} ms; server CPU ${fmt(result.serverCpuS)} s: main thread ${fmt(result.serverMainThreadCpuS)}, ${result.serverOtherThreads}`,
+              `${kind}: ${fmt(result.serverCpuPerDeliveryUs, 0)} µs/delivery, p99 ${fmt(result.p99Ms, 1)} ms; server CPU ${fmt(result.serverCpuS)} s: main thread ${fmt(result.serverMainThreadCpuS)}, other threads (GC helpers, document writer) ${fmt(result.serverCpuS - result.serverMainThreadCpuS)}`,
             );
           });
         }

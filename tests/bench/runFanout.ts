@@ -1,7 +1,7 @@
 import type { ClientPool } from './ClientPool.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { percentile } from './percentile.ts';
-import { describeThreadCpu, ownCpuSeconds, readCpuSeconds, readMachineBusySeconds, readMainThreadCpuSeconds, readOtherThreadsCpuSeconds } from './procStats.ts';
+import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds, readMainThreadCpuSeconds } from './procStats.ts';
 import type { ClientSpec } from './workerProtocol.ts';
 
 export interface FanoutScenario {
@@ -34,8 +34,6 @@ export interface FanoutResult {
   serverCpuS: number;
   /** Part of serverCpuS spent on the server's main (JavaScript) thread. */
   serverMainThreadCpuS: number;
-  /** The rest of serverCpuS by thread name ("DocWriter 0.80, V8 DefaultWorke 0.30"). */
-  serverOtherThreads: string;
   serverCpuPerDeliveryUs: number;
   /** Load generator CPU (all threads of the bench process) over the same window. */
   clientCpuS: number;
@@ -118,7 +116,6 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     await server.eventLoopDelayMaxMs?.(); // resets the server's histogram
     const cpu0 = readCpuSeconds(server.pid);
     const main0 = readMainThreadCpuSeconds(server.pid);
-    const threads0 = readOtherThreadsCpuSeconds(server.pid);
     const own0 = ownCpuSeconds();
     const machine0 = readMachineBusySeconds();
     const t0 = performance.now();
@@ -126,7 +123,6 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const windowS = (performance.now() - t0) / 1000;
     const serverCpuS = readCpuSeconds(server.pid) - cpu0;
     const serverMainThreadCpuS = readMainThreadCpuSeconds(server.pid) - main0;
-    const serverOtherThreads = describeThreadCpu(threads0, readOtherThreadsCpuSeconds(server.pid));
     const clientCpuS = ownCpuSeconds() - own0;
     const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
     const eventLoopDelayMaxMs = (await server.eventLoopDelayMaxMs?.()) ?? null;
@@ -155,7 +151,6 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       windowS,
       serverCpuS,
       serverMainThreadCpuS,
-      serverOtherThreads,
       serverCpuPerDeliveryUs: (serverCpuS / delivered) * 1e6,
       clientCpuS,
       clientCpuPerDeliveryUs: (clientCpuS / delivered) * 1e6,

@@ -115,7 +115,7 @@ export class FakeDocHost implements DocHost {
     doc.off('afterTransaction', collect);
 
     const event: ClientUpdateEvent = { name, ref, doc, principal, update, added };
-    // DocRegistry runs these writes inside the update's own transaction; here a transaction of their own is as good.
+    // As DocRegistry: the writes run in a server transaction of their own, right after the update.
     const accepted: AcceptedClientUpdate = { ...event, alsoWrite: (write) => doc.transact(() => write(doc), { kind: 'server', actor: 'with-update' }) };
     for (const listener of this.acceptListeners) listener(accepted);
     this.emit(event);
