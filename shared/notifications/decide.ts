@@ -79,7 +79,8 @@ export function recipientsOf(activity: Activity, ctx: RecipientContext): Recipie
   return [...out].map(([agentId, kind]) => ({ agentId, kind }));
 }
 
-const actorOf = (a: Activity): string | null =>
+/** Who caused the activity (an agent's id), or null for a contact or the system (NTF5 never notifies the actor). */
+export const actorOf = (a: Activity): string | null =>
   a.type === 'assigned' ? a.byAgentId : a.author.type === 'agent' ? a.author.id : null;
 
 /** Title and body of the notification for one recipient (body: at most a preview). */

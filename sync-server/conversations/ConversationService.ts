@@ -727,7 +727,9 @@ export class ConversationService {
     if (!meta) return; // not a conversation the server created (nothing to summarise or deliver)
     const { workspaceId, conversationId } = event.ref;
     const entries = agentEntries(event);
-    const status = event.doc.getMap(CONV_ROOTS.state).get('status');
+    // Only an update that wrote the state map can have changed the status (then the summary's
+    // status is compared and the history line written); a message alone reads no summary.
+    const status = event.added.has(CONV_ROOTS.state) ? event.doc.getMap(CONV_ROOTS.state).get('status') : undefined;
     const count = event.doc.getArray(CONV_ROOTS.messages).length;
     const byName = event.principal.name;
 
@@ -752,11 +754,13 @@ export class ConversationService {
     if (entries.length === 0 && status !== 'open' && status !== 'resolved') return;
 
     void this.enqueue(workspaceId, conversationId, async () => {
-      const summary = await this.readSummary(workspaceId, conversationId);
-      if (!summary) return;
-      if ((status === 'open' || status === 'resolved') && status !== summary.status) {
-        await this.recordStatus(workspaceId, conversationId, status, byName);
-        this.emitEvent({ type: 'status', workspaceId, conversationId, status });
+      if (status === 'open' || status === 'resolved') {
+        const summary = await this.readSummary(workspaceId, conversationId);
+        if (!summary) return;
+        if (status !== summary.status) {
+          await this.recordStatus(workspaceId, conversationId, status, byName);
+          this.emitEvent({ type: 'status', workspaceId, conversationId, status });
+        }
       }
       // Not awaited, and allowed to wait for others: an agent's messages change only the
       // preview, times and counts, which nothing on the server reads, and a burst in one

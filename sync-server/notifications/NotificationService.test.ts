@@ -66,4 +66,31 @@ describe('NotificationService', () => {
     expect(asked).toEqual(['cai']);
     expect(Object.keys(feed('cai'))).toEqual(['c1']);
   });
+
+  it('a member who joins (or leaves) is counted at the next message, the member list being cached between messages', async () => {
+    const { docs, service, emit, feed } = setup({});
+    const optIn = (id: string) => docs.doc(`${WS}/agent/${id}`).getMap('prefs').set('notifications', { ...DEFAULT_NOTIFICATION_PREFS, unassigned: true });
+    optIn('ben');
+    optIn('fay'); // not a member yet
+    emit(visitorMessage(null));
+    await service.idle();
+    expect(Object.keys(feed('ben'))).toEqual(['c1']);
+    expect(feed('fay')).toEqual({});
+    const members = docs.doc(`${WS}/index`).getMap<MemberSummary>('members');
+    members.set('fay', { id: 'fay', name: 'fay', email: 'fay@example.com', role: 'agent', active: true, state: 'active' });
+    members.delete('ben');
+    emit({ ...visitorMessage(null), conversationId: 'c2' });
+    await service.idle();
+    expect(Object.keys(feed('fay'))).toEqual(['c2']);
+    expect(Object.keys(feed('ben'))).toEqual(['c1']);
+  });
+
+  it('NTF5: a reply by the assignee and a note without mentions read nothing and notify nobody', async () => {
+    const { service, emit, asked, feed } = setup({});
+    emit({ ...visitorMessage('cai'), author: { type: 'agent', id: 'cai' }, authorName: 'cai' });
+    emit({ ...visitorMessage(null), kind: 'note', author: { type: 'agent', id: 'ana' }, authorName: 'ana' });
+    await service.idle();
+    expect(asked).toEqual([]);
+    for (const id of TEAM) expect(feed(id)).toEqual({});
+  });
 });

@@ -1,6 +1,7 @@
 import { agentDoc, indexDoc, newId, settingsDoc } from '../../shared/ids.ts';
 import { availabilityFromPresence, PRESENCE_ROOT } from '../../shared/notifications/availability.ts';
-import { type Availability, coalesce, describe, recipientsOf, shouldPush } from '../../shared/notifications/decide.ts';
+import type * as Y from 'yjs';
+import { actorOf, type Availability, coalesce, describe, type Member, recipientsOf, shouldPush } from '../../shared/notifications/decide.ts';
 import {
   effectivePrefs,
   MAX_FEED_ITEMS,
@@ -76,6 +77,12 @@ export class NotificationService {
   private readonly defaultsCache = new Map<string, unknown>();
   /** prefsOf's answer per agent document (parsing them is most of a notification's cost). */
   private readonly effectiveCache = new Map<string, NotificationPrefs>();
+  /**
+   * The members (id, active) read from an index document's members map, per map instance: a
+   * message nobody is assigned to reads them at every message. Dropped when the map changes
+   * (observed); a reloaded document has a new map.
+   */
+  private readonly membersCache = new WeakMap<Y.Map<MemberSummary>, { members: Member[] | null }>();
   private readonly pendingPushes = new Map<string, PendingPush>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -138,21 +145,24 @@ export class NotificationService {
     return this.sendOne(sub, payload);
   }
 
-  private async handle(activity: ConversationActivity): Promise<void> {
-    if (this.closed) return;
+  private handle(activity: ConversationActivity): Promise<void> | null {
+    if (this.closed) return null;
+    // Those the activity is for by itself; null: a message nobody is assigned to, for everyone
+    // who opted in. NTF5 first: when the only candidate is the actor (a reply by the assignee, a
+    // note without mentions), there is nothing to read and nothing to do.
+    const direct = activity.type === 'assigned' ? [activity.assigneeId] : activity.kind === 'note' ? activity.mentions : activity.assigneeId ? [activity.assigneeId] : null;
+    if (direct !== null) {
+      const actor = actorOf(activity);
+      if (direct.every((id) => id === actor)) return null;
+    }
+    return this.notify(activity, direct);
+  }
+
+  private async notify(activity: ConversationActivity, direct: readonly string[] | null): Promise<void> {
     const { workspaceId } = activity;
-    const members = await this.docs.read(indexDoc(workspaceId), (doc) =>
-      [...doc.getMap<MemberSummary>(INDEX_ROOTS.members).values()].map((m) => ({ id: m.id, active: m.active !== false })),
-    );
+    const members = await this.membersOf(workspaceId);
     // Preferences are read for the candidates only (for unassigned conversations: everyone).
-    const candidates =
-      activity.type === 'assigned'
-        ? [activity.assigneeId]
-        : activity.kind === 'note'
-          ? [...activity.mentions]
-          : activity.assigneeId
-            ? [activity.assigneeId]
-            : members.filter((m) => m.active).map((m) => m.id);
+    const candidates = direct ?? members.filter((m) => m.active).map((m) => m.id);
     const memberIds = new Set(members.map((m) => m.id));
     const prefs = new Map<string, NotificationPrefs>();
     for (const id of new Set(candidates)) {
@@ -249,6 +259,22 @@ export class NotificationService {
     return outcome;
   }
 
+  private membersOf(workspaceId: string): Promise<Member[]> {
+    return this.docs.read(indexDoc(workspaceId), (doc) => {
+      const map = doc.getMap<MemberSummary>(INDEX_ROOTS.members);
+      let cached = this.membersCache.get(map);
+      if (!cached) {
+        const entry: { members: Member[] | null } = { members: null };
+        map.observe(() => {
+          entry.members = null;
+        });
+        this.membersCache.set(map, (cached = entry));
+      }
+      cached.members ??= [...map.values()].map((m) => ({ id: m.id, active: m.active !== false }));
+      return cached.members;
+    });
+  }
+
   private async rawPrefs(workspaceId: string, agentId: string): Promise<unknown> {
     const name = agentDoc(workspaceId, agentId);
     if (this.prefsCache.has(name)) return this.prefsCache.get(name);
@@ -264,7 +290,8 @@ export class NotificationService {
     return value;
   }
 
-  private track(p: Promise<unknown>): void {
+  private track(p: Promise<unknown> | null): void {
+    if (!p) return;
     const settled = p.then(
       () => undefined,
       (err: unknown) => this.logger.error({ event: 'notification_failed', reason: err instanceof Error ? err.message : String(err) }),
