@@ -202,6 +202,38 @@ describe('DocRegistry', () => {
     expect(reloaded.getArray('messages').toJSON()).toEqual(live.doc.getArray('messages').toJSON());
   });
 
+  it('compacts a long document only once its log is as large as its snapshot, not every few hundred updates', async () => {
+    h = createDocHarness({ compactAfterUpdates: 10 });
+    // A long conversation: 300 messages in one server write, then compacted by the next 9 updates.
+    await h.registry.change(CONV, 'test', (d) => d.getArray('messages').insert(0, Array.from({ length: 300 }, (_, i) => entry(`old${i}`))));
+    const live = await h.open(CONV);
+    const copy = new ClientCopy(live.doc);
+    const append = async (id: string) => {
+      const length = live.doc.getArray('messages').length;
+      expect(h.registry.applyClientUpdate(live, copy.edit((d) => d.getArray('messages').insert(length, [entry(id)])), h.origin()).ok).toBe(true);
+      await h.registry.flush();
+    };
+    for (let i = 0; i < 9; i++) await append(`a${i}`);
+    const first = await h.store.load(CONV);
+    expect(first.snapshot).not.toBeNull();
+    expect(first.updates).toHaveLength(0);
+    const snapshotBytes = first.snapshot!.byteLength;
+    // Far past the update count, still smaller than the snapshot: left as a log.
+    for (let i = 0; i < 40; i++) await append(`b${i}`);
+    const grown = await h.store.load(CONV);
+    expect(grown.snapshot!.byteLength).toBe(snapshotBytes);
+    expect(grown.updates).toHaveLength(40);
+    // Once the log is as large as the snapshot, it is compacted, and nothing is lost.
+    let n = 0;
+    while ((await h.store.load(CONV)).snapshot!.byteLength === snapshotBytes && n < 1000) await append(`c${n++}`);
+    expect(grown.logBytes + n * (grown.logBytes / 40)).toBeGreaterThanOrEqual(snapshotBytes * 0.9);
+    const stored = await h.store.load(CONV);
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, stored.snapshot!);
+    for (const u of stored.updates) Y.applyUpdate(reloaded, u);
+    expect(reloaded.getArray('messages').length).toBe(300 + 9 + 40 + n);
+  });
+
   it('unloads a document after it has been idle, and loads it again on demand', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     h = createDocHarness({ idleUnloadMs: 1000 });

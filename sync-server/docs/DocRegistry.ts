@@ -38,10 +38,15 @@ export interface DocRegistryOptions {
   processId?: string;
   /** A document nobody uses stays in memory this long, in ms (default 30 000). */
   idleUnloadMs?: number;
-  /** Compact a document's log once it holds this many updates (default 500)… */
+  /**
+   * Compact a document's log once it holds this many updates (default 500) and is at least as
+   * large as its snapshot (compactLogRatio)…
+   */
   compactAfterUpdates?: number;
-  /** …or this many bytes (default 1 MiB). */
+  /** …or, whatever the count, once it passes this many bytes (default 1 MiB) and that size. */
   compactAfterBytes?: number;
+  /** The log's size, as a share of the snapshot's, from which it is worth compacting (default 1). */
+  compactLogRatio?: number;
   /** When unloading (or closing), compact a log of at least this many updates (default 50). */
   compactOnUnloadAfter?: number;
 }
@@ -69,6 +74,8 @@ export class LiveDoc {
   /** Updates and bytes in the store's log since the last snapshot. */
   logCount: number;
   logBytes: number;
+  /** Size of the stored snapshot (0: none yet). */
+  snapshotBytes: number;
   lastSeq: number;
   compacting: Promise<void> | null = null;
   /** Waiting in the registry's compaction queue ('unload': drop it once compacted). */
@@ -82,11 +89,12 @@ export class LiveDoc {
     readonly name: string,
     readonly ref: DocRef,
     readonly doc: Y.Doc,
-    stored: { logCount: number; logBytes: number; lastSeq: number },
+    stored: { logCount: number; logBytes: number; lastSeq: number; snapshotBytes: number },
     readonly unsubscribeFanout: () => void,
   ) {
     this.logCount = stored.logCount;
     this.logBytes = stored.logBytes;
+    this.snapshotBytes = stored.snapshotBytes;
     this.lastSeq = stored.lastSeq;
     this.muxPrefix = muxPrefix(name);
   }
@@ -116,6 +124,7 @@ export class DocRegistry implements DocHost {
   private readonly idleUnloadMs: number;
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
+  private readonly compactLogRatio: number;
   private readonly compactOnUnloadAfter: number;
   /** Compactions run one at a time, yielding to the event loop between two (docs/storage.md). */
   private readonly compactQueue: LiveDoc[] = [];
@@ -127,6 +136,7 @@ export class DocRegistry implements DocHost {
     this.idleUnloadMs = opts.idleUnloadMs ?? 30_000;
     this.compactAfterUpdates = opts.compactAfterUpdates ?? 500;
     this.compactAfterBytes = opts.compactAfterBytes ?? 1024 * 1024;
+    this.compactLogRatio = opts.compactLogRatio ?? 1;
     this.compactOnUnloadAfter = opts.compactOnUnloadAfter ?? 50;
     const counter = opts.metrics.updatesApplied;
     this.applied = {
@@ -347,7 +357,7 @@ export class DocRegistry implements DocHost {
         if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
         for (const update of stored.updates) Y.applyUpdate(doc, update);
       }, STORAGE_ORIGIN);
-      const loaded = new LiveDoc(name, ref, doc, { logCount: stored.updates.length, logBytes: stored.logBytes, lastSeq: stored.lastSeq }, unsubscribe);
+      const loaded = new LiveDoc(name, ref, doc, { logCount: stored.updates.length, logBytes: stored.logBytes, lastSeq: stored.lastSeq, snapshotBytes: stored.snapshot?.byteLength ?? 0 }, unsubscribe);
       live = loaded;
       this.docs.set(name, loaded);
       this.opts.metrics.documentsLoaded.inc();
@@ -403,8 +413,15 @@ export class DocRegistry implements DocHost {
     this.maybeCompact(live);
   }
 
+  /**
+   * Whether the log is worth compacting: measured against the snapshot it follows, so a long
+   * conversation is re-encoded each time its log has grown as large as its snapshot (the encoding
+   * work per stored byte stays constant, and loading reads at most about twice the document),
+   * not every few hundred updates whatever its size.
+   */
   private overLimit(live: LiveDoc): boolean {
-    return live.logCount >= this.compactAfterUpdates || live.logBytes >= this.compactAfterBytes;
+    const relative = live.snapshotBytes * this.compactLogRatio;
+    return (live.logCount >= this.compactAfterUpdates && live.logBytes >= relative) || live.logBytes >= Math.max(this.compactAfterBytes, relative);
   }
 
   private maybeCompact(live: LiveDoc): void {
@@ -577,6 +594,7 @@ export class DocRegistry implements DocHost {
         succeeded = true;
         live.logCount -= count;
         live.logBytes -= bytes;
+        live.snapshotBytes = snapshot.byteLength;
         this.opts.logger.debug({
           event: 'doc_compacted',
           doc: live.name,
