@@ -726,6 +726,7 @@ export class ConversationService {
     const meta = readMeta(event.doc);
     if (!meta) return; // not a conversation the server created (nothing to summarise or deliver)
     const { workspaceId, conversationId } = event.ref;
+    const docName = event.name;
     const entries = agentEntries(event);
     // Only an update that wrote the state map can have changed the status (then the summary's
     // status is compared and the history line written); a message alone reads no summary.
@@ -766,8 +767,7 @@ export class ConversationService {
       // preview, times and counts, which nothing on the server reads, and a burst in one
       // conversation must not queue behind its own summary writes (SummaryWriter).
       if (entries.length > 0) {
-        const written = this.updateSummary(workspaceId, conversationId, (s) => this.withAgentEntries(s, entries, count), { within: this.summaryDelayMs });
-        this.pending.track(written.catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: event.name, reason: String(err) })));
+        this.trackSummary(docName, this.updateSummary(workspaceId, conversationId, this.agentEntriesChange(entries, count), { within: this.summaryDelayMs }));
       }
       for (const entry of entries) {
         this.emit({
@@ -784,7 +784,12 @@ export class ConversationService {
           mentions: entry.kind === 'note' ? (entry.mentions ?? []).map((m) => m.agentId) : [],
         });
       }
-    }).catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: event.name, reason: String(err) }));
+    }).catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: docName, reason: String(err) }));
+  }
+
+  /** Waits for a summary write nobody awaits, logging a failure (kept apart: see agentEntriesChange). */
+  private trackSummary(docName: string, written: Promise<void>): void {
+    this.pending.track(written.catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: docName, reason: String(err) })));
   }
 
   private async recordStatus(
@@ -802,6 +807,15 @@ export class ConversationService {
       at,
     );
     await this.updateSummary(workspaceId, conversationId, (s) => ({ ...s, status, messageCount: Math.max(s.messageCount, count) }));
+  }
+
+  /**
+   * The summary change of agents' entries, as a closure of its own: it may wait in SummaryWriter
+   * for a while, and a closure made inside onClientUpdate would keep that function's whole scope
+   * alive with it (the update's bytes and decoded values), to be promoted by the next GCs.
+   */
+  private agentEntriesChange(entries: MessageEntry[], count: number): SummaryChange {
+    return (s) => this.withAgentEntries(s, entries, count);
   }
 
   private withAgentEntries(s: ConversationSummary, entries: MessageEntry[], count: number): ConversationSummary {

@@ -32,7 +32,7 @@ function setup(availability: Record<string, Availability>) {
   return { docs, service, emit, asked, feed };
 }
 
-const visitorMessage = (assigneeId: string | null): ConversationActivity => ({
+const visitorMessage = (assigneeId: string | null): Extract<ConversationActivity, { type: 'entry' }> => ({
   type: 'entry',
   workspaceId: WS,
   conversationId: 'c1',
