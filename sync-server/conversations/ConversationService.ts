@@ -108,6 +108,8 @@ interface OutboxRow {
   attempts: number;
 }
 
+const queueKey = (workspaceId: string, conversationId: string) => `${workspaceId}/${conversationId}`;
+
 const preview = (text: string) => (text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text);
 
 function isEntry(v: unknown): v is MessageEntry {
@@ -754,8 +756,15 @@ export class ConversationService {
     if (this.closed) return;
     if (entries.length === 0 && status !== 'open' && status !== 'resolved') return;
 
+    const statusWritten = status === 'open' || status === 'resolved';
+    if (!statusWritten && !this.isQueued(workspaceId, conversationId)) {
+      // Nothing of this conversation is queued: the entries' summary change and activity go out
+      // now, in order (no task, no promise chain per message).
+      this.agentEntriesWritten(workspaceId, conversationId, docName, meta, entries, count, byName);
+      return;
+    }
     void this.enqueue(workspaceId, conversationId, async () => {
-      if (status === 'open' || status === 'resolved') {
+      if (statusWritten) {
         const summary = await this.readSummary(workspaceId, conversationId);
         if (!summary) return;
         if (status !== summary.status) {
@@ -763,28 +772,40 @@ export class ConversationService {
           this.emitEvent({ type: 'status', workspaceId, conversationId, status });
         }
       }
-      // Not awaited, and allowed to wait for others: an agent's messages change only the
-      // preview, times and counts, which nothing on the server reads, and a burst in one
-      // conversation must not queue behind its own summary writes (SummaryWriter).
-      if (entries.length > 0) {
-        this.trackSummary(docName, this.updateSummary(workspaceId, conversationId, this.agentEntriesChange(entries, count), { within: this.summaryDelayMs }));
-      }
-      for (const entry of entries) {
-        this.emit({
-          type: 'entry',
-          workspaceId,
-          conversationId,
-          kind: entry.kind as 'message' | 'note',
-          author: entry.author,
-          authorName: byName,
-          contactName: meta.contact.name,
-          text: entry.text,
-          at: Math.min(entry.createdAt, this.now()),
-          assigneeId: meta.assigneeId,
-          mentions: entry.kind === 'note' ? (entry.mentions ?? []).map((m) => m.agentId) : [],
-        });
-      }
+      this.agentEntriesWritten(workspaceId, conversationId, docName, meta, entries, count, byName);
     }).catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: docName, reason: String(err) }));
+  }
+
+  /** Agents' new entries in a conversation: its summary, and the activity (notifications). */
+  private agentEntriesWritten(
+    workspaceId: string,
+    conversationId: string,
+    docName: string,
+    meta: ConversationMeta,
+    entries: MessageEntry[],
+    count: number,
+    byName: string,
+  ): void {
+    if (entries.length === 0) return;
+    // Not awaited, and allowed to wait for others: an agent's messages change only the
+    // preview, times and counts, which nothing on the server reads, and a burst in one
+    // conversation must not queue behind its own summary writes (SummaryWriter).
+    this.trackSummary(docName, this.updateSummary(workspaceId, conversationId, this.agentEntriesChange(entries, count), { within: this.summaryDelayMs }));
+    for (const entry of entries) {
+      this.emit({
+        type: 'entry',
+        workspaceId,
+        conversationId,
+        kind: entry.kind as 'message' | 'note',
+        author: entry.author,
+        authorName: byName,
+        contactName: meta.contact.name,
+        text: entry.text,
+        at: Math.min(entry.createdAt, this.now()),
+        assigneeId: meta.assigneeId,
+        mentions: entry.kind === 'note' ? (entry.mentions ?? []).map((m) => m.agentId) : [],
+      });
+    }
   }
 
   /** Waits for a summary write nobody awaits, logging a failure (kept apart: see agentEntriesChange). */
@@ -1063,9 +1084,14 @@ export class ConversationService {
     return this.summaries.update(workspaceId, conversationId, update, opts);
   }
 
+  /** Whether a task of the conversation is queued or running (enqueue). */
+  private isQueued(workspaceId: string, conversationId: string): boolean {
+    return this.queues.has(queueKey(workspaceId, conversationId));
+  }
+
   /** Runs `task` after every earlier task of the same conversation. */
   private enqueue<T>(workspaceId: string, conversationId: string, task: () => Promise<T>): Promise<T> {
-    const key = `${workspaceId}/${conversationId}`;
+    const key = queueKey(workspaceId, conversationId);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const run = previous.then(task, task);
     const settled = run.then(

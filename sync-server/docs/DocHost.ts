@@ -12,6 +12,8 @@ export interface DocHost {
   change<T>(name: string, actor: string, fn: (doc: Y.Doc) => T): Promise<T>;
   /** Reads the document (loading it if needed) without changing it. */
   read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  /** Reads the document now if it is in memory (undefined otherwise): for caches checked on a hot path. */
+  peek<T>(name: string, fn: (doc: Y.Doc) => T): T | undefined;
   /** Calls `listener` after every validated client update has been applied and persisted. */
   onClientUpdate(listener: (event: ClientUpdateEvent) => void): () => void;
   /**

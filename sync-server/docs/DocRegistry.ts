@@ -169,6 +169,11 @@ export class DocRegistry implements DocHost {
     }
   }
 
+  peek<T>(name: string, fn: (doc: Y.Doc) => T): T | undefined {
+    const live = this.docs.get(name);
+    return live && !live.gone ? fn(live.doc) : undefined;
+  }
+
   onClientUpdate(listener: (event: ClientUpdateEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

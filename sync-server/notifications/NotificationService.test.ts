@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeDocHost } from '../../tests/helpers/fakeDocHost.ts';
+import { agentPrincipal, FakeDocHost } from '../../tests/helpers/fakeDocHost.ts';
 import { DEFAULT_NOTIFICATION_PREFS } from '../../shared/schema/notifications.ts';
 import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
 import type { ConversationActivity } from '../conversations/ConversationService.ts';
@@ -92,5 +92,23 @@ describe('NotificationService', () => {
     await service.idle();
     expect(asked).toEqual([]);
     for (const id of TEAM) expect(feed(id)).toEqual({});
+  });
+
+  it('a message nobody is assigned to is decided without reading anything once nobody opted in, until someone does', async () => {
+    const { docs, service, emit, asked, feed } = setup({});
+    emit(visitorMessage(null));
+    await service.idle();
+    const reads = docs.readCount;
+    emit({ ...visitorMessage(null), conversationId: 'c2' });
+    await service.idle();
+    expect(docs.readCount).toBe(reads); // known: nobody opted in
+    // Ben opts in from his device: the next such message reaches him.
+    docs.clientChange(`${WS}/agent/ben`, agentPrincipal({ agentId: 'ben', workspaceId: WS }), (d) =>
+      d.getMap('prefs').set('notifications', { ...DEFAULT_NOTIFICATION_PREFS, unassigned: true }),
+    );
+    emit({ ...visitorMessage(null), conversationId: 'c3' });
+    await service.idle();
+    expect(Object.keys(feed('ben'))).toEqual(['c3']);
+    expect(asked).toEqual(['ben']);
   });
 });

@@ -65,6 +65,13 @@ interface PendingPush {
  * conversation, coalescing bursts: NTF8), which their open devices show, and sends Web Push to
  * their devices (NTF9 quiet hours; 404/410 prune the subscription: NTF11).
  */
+/** What NotificationService keeps of an index document's members map. */
+interface MemberEntry {
+  members: Member[] | null;
+  /** The active members who opted in to unassigned conversations, as of `version` (prefsVersion). */
+  optedIn: { version: number; ids: readonly string[] } | null;
+}
+
 export class NotificationService {
   private readonly docs: DocHost;
   private readonly logger: Logger;
@@ -82,7 +89,9 @@ export class NotificationService {
    * message nobody is assigned to reads them at every message. Dropped when the map changes
    * (observed); a reloaded document has a new map.
    */
-  private readonly membersCache = new WeakMap<Y.Map<MemberSummary>, { members: Member[] | null }>();
+  private readonly membersCache = new WeakMap<Y.Map<MemberSummary>, MemberEntry>();
+  /** Per workspace, bumped when an agent's preferences or the workspace defaults change. */
+  private readonly prefsVersion = new Map<string, number>();
   private readonly pendingPushes = new Map<string, PendingPush>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -101,10 +110,12 @@ export class NotificationService {
         if (event.ref.kind === 'agent') {
           this.prefsCache.delete(event.name);
           this.effectiveCache.delete(event.name);
+          this.prefsChanged(event.ref.workspaceId);
         }
         if (event.ref.kind === 'settings') {
           this.defaultsCache.delete(event.ref.workspaceId);
           this.effectiveCache.clear();
+          this.prefsChanged(event.ref.workspaceId);
         }
       }),
     );
@@ -150,7 +161,14 @@ export class NotificationService {
     // Those the activity is for by itself; null: a message nobody is assigned to, for everyone
     // who opted in. NTF5 first: when the only candidate is the actor (a reply by the assignee, a
     // note without mentions), there is nothing to read and nothing to do.
-    const direct = activity.type === 'assigned' ? [activity.assigneeId] : activity.kind === 'note' ? activity.mentions : activity.assigneeId ? [activity.assigneeId] : null;
+    const direct =
+      activity.type === 'assigned'
+        ? [activity.assigneeId]
+        : activity.kind === 'note'
+          ? activity.mentions
+          : activity.assigneeId
+            ? [activity.assigneeId]
+            : (this.knownOptedIn(activity.workspaceId) ?? null);
     if (direct !== null) {
       const actor = actorOf(activity);
       if (direct.every((id) => id === actor)) return null;
@@ -160,7 +178,8 @@ export class NotificationService {
 
   private async notify(activity: ConversationActivity, direct: readonly string[] | null): Promise<void> {
     const { workspaceId } = activity;
-    const members = await this.membersOf(workspaceId);
+    const version = this.prefsVersion.get(workspaceId) ?? 0;
+    const { entry, members } = await this.membersOf(workspaceId);
     // Preferences are read for the candidates only (for unassigned conversations: everyone).
     const candidates = direct ?? members.filter((m) => m.active).map((m) => m.id);
     const memberIds = new Set(members.map((m) => m.id));
@@ -170,6 +189,10 @@ export class NotificationService {
       prefs.set(id, await this.prefsOf(workspaceId, id));
     }
     const prefsOf = (id: string) => prefs.get(id) ?? effectivePrefs(undefined, undefined);
+    // Remember who opted in, unless the members or someone's preferences changed meanwhile.
+    if (direct === null && entry.members === members && version === (this.prefsVersion.get(workspaceId) ?? 0)) {
+      entry.optedIn = { version, ids: candidates.filter((id) => prefs.get(id)?.unassigned === true) };
+    }
     // Availability is asked only of those the preferences and the activity would notify (for a
     // message nobody is assigned to, the few who opted in, not the whole team).
     const wouldNotify = recipientsOf(activity, { members, prefsOf, availabilityOf: () => 'online' });
@@ -259,19 +282,43 @@ export class NotificationService {
     return outcome;
   }
 
-  private membersOf(workspaceId: string): Promise<Member[]> {
+  private prefsChanged(workspaceId: string): void {
+    this.prefsVersion.set(workspaceId, (this.prefsVersion.get(workspaceId) ?? 0) + 1);
+  }
+
+  /** The cache entry of an index document's members map (observed: dropped when it changes). */
+  private memberEntry(doc: Y.Doc): MemberEntry {
+    const map = doc.getMap<MemberSummary>(INDEX_ROOTS.members);
+    let entry = this.membersCache.get(map);
+    if (!entry) {
+      const created: MemberEntry = { members: null, optedIn: null };
+      map.observe(() => {
+        created.members = null;
+        created.optedIn = null;
+      });
+      this.membersCache.set(map, (entry = created));
+    }
+    return entry;
+  }
+
+  private membersOf(workspaceId: string): Promise<{ entry: MemberEntry; members: Member[] }> {
     return this.docs.read(indexDoc(workspaceId), (doc) => {
-      const map = doc.getMap<MemberSummary>(INDEX_ROOTS.members);
-      let cached = this.membersCache.get(map);
-      if (!cached) {
-        const entry: { members: Member[] | null } = { members: null };
-        map.observe(() => {
-          entry.members = null;
-        });
-        this.membersCache.set(map, (cached = entry));
-      }
-      cached.members ??= [...map.values()].map((m) => ({ id: m.id, active: m.active !== false }));
-      return cached.members;
+      const entry = this.memberEntry(doc);
+      entry.members ??= [...doc.getMap<MemberSummary>(INDEX_ROOTS.members).values()].map((m) => ({ id: m.id, active: m.active !== false }));
+      return { entry, members: entry.members };
+    });
+  }
+
+  /**
+   * Who opted in to messages nobody is assigned to, if known and current, without waiting: from
+   * the index in memory, as the last such message found it (the members map and everyone's
+   * preferences unchanged since). Usually nobody, and the message is then decided at once.
+   */
+  private knownOptedIn(workspaceId: string): readonly string[] | undefined {
+    const version = this.prefsVersion.get(workspaceId) ?? 0;
+    return this.docs.peek(indexDoc(workspaceId), (doc) => {
+      const known = this.memberEntry(doc).optedIn;
+      return known && known.version === version ? known.ids : undefined;
     });
   }
 

@@ -65,8 +65,16 @@ export class FakeDocHost implements DocHost {
     return result;
   }
 
+  /** How many times read() ran (what a cache saves). */
+  readCount = 0;
+
   async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
     await Promise.resolve();
+    this.readCount++;
+    return fn(this.doc(name));
+  }
+
+  peek<T>(name: string, fn: (doc: Y.Doc) => T): T | undefined {
     return fn(this.doc(name));
   }
 
