@@ -109,6 +109,39 @@ describe('ConversationService', () => {
     expect(summary(id)?.waitingSince).toBe(now);
   });
 
+  it('a burst of replies waiting for one summary write keeps the order of a contact message between them', async () => {
+    const now = 1_000_000;
+    const docs = new FakeDocHost();
+    const service = new ConversationService({ db: new Database(':memory:'), docs, logger: silentLogger(), now: () => now, agentName: () => null, summaryDelayMs: 60_000 });
+    service.start();
+    const summary = (id: string) => docs.doc(`${WS}/index`).getMap<ConversationSummary>('conversations').get(id);
+    const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
+    // Two replies wait for a shared summary write (60 s window).
+    agentAppend(docs, id, { id: 'r1', text: 'First reply', createdAt: now - 3000 });
+    agentAppend(docs, id, { id: 'r2', text: 'Second reply', createdAt: now - 2000 });
+    // The contact writes; its summary write (with the replies before it) is held up...
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const change = docs.change.bind(docs);
+    docs.change = async (name, actor, fn) => {
+      if (name === `${WS}/index` && !held) {
+        held = true;
+        await gate;
+      }
+      return change(name, actor, fn);
+    };
+    const contactWrote = service.appendContactMessage({ workspaceId: WS, conversationId: id, key: 'w1', text: 'Still there?' });
+    await vi.waitUntil(() => held);
+    // ...while an agent answers: that reply comes after the contact's message, not with the first two.
+    agentAppend(docs, id, { id: 'r3', text: 'Yes!', createdAt: now });
+    release();
+    await contactWrote;
+    await service.idle();
+    expect(summary(id)).toMatchObject({ lastMessage: { text: 'Yes!', authorType: 'agent' }, waitingSince: null, messageCount: 4 });
+    await service.close();
+  });
+
   it('WEB2: stores a contact message once per key, also when both copies arrive together', async () => {
     const { service, summary, messages } = setup();
     const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });

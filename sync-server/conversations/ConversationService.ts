@@ -5,11 +5,12 @@ import { conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
 import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatus, type InboxRef } from '../../shared/schema/conversation.ts';
 import { type DeliveryState, type Receipt, canAdvance } from '../../shared/schema/delivery.ts';
 import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
-import { INDEX_ROOTS, PREVIEW_LENGTH, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
+import { INDEX_ROOTS, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
+import { type AgentEntriesDelta, applyAgentEntries, emptyAgentEntriesDelta, foldAgentEntries, previewText } from './agentEntriesDelta.ts';
 import { type SummaryChange, SummaryWriter } from './SummaryWriter.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
 import { type ChannelAdapter, type DeliveryOutcome, deliveryTarget } from './ChannelAdapter.ts';
@@ -110,7 +111,6 @@ interface OutboxRow {
 
 const queueKey = (workspaceId: string, conversationId: string) => `${workspaceId}/${conversationId}`;
 
-const preview = (text: string) => (text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text);
 
 function isEntry(v: unknown): v is MessageEntry {
   const e = v as MessageEntry | null;
@@ -184,6 +184,8 @@ export class ConversationService {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly summaries: SummaryWriter;
   private readonly summaryDelayMs: number;
+  /** Per conversation (queueKey), the agents' entries folded into a summary change still waiting. */
+  private readonly openAgentEntries = new Map<string, AgentEntriesDelta>();
   private readonly pending = new PendingWork();
   private readonly inflight = new Set<string>();
   /** Message ids this process staged (write-ahead) whose update is not yet reported durable. */
@@ -790,7 +792,7 @@ export class ConversationService {
     // Not awaited, and allowed to wait for others: an agent's messages change only the
     // preview, times and counts, which nothing on the server reads, and a burst in one
     // conversation must not queue behind its own summary writes (SummaryWriter).
-    this.trackSummary(docName, this.updateSummary(workspaceId, conversationId, this.agentEntriesChange(entries, count), { within: this.summaryDelayMs }));
+    this.foldIntoSummary(workspaceId, conversationId, docName, entries, count);
     for (const entry of entries) {
       this.emit({
         type: 'entry',
@@ -808,7 +810,7 @@ export class ConversationService {
     }
   }
 
-  /** Waits for a summary write nobody awaits, logging a failure (kept apart: see agentEntriesChange). */
+  /** Waits for a summary write nobody awaits, logging a failure. */
   private trackSummary(docName: string, written: Promise<void>): void {
     this.pending.track(written.catch((err: unknown) => this.logger.error({ event: 'summary_update_failed', doc: docName, reason: String(err) })));
   }
@@ -831,33 +833,35 @@ export class ConversationService {
   }
 
   /**
-   * The summary change of agents' entries, as a closure of its own: it may wait in SummaryWriter
-   * for a while, and a closure made inside onClientUpdate would keep that function's whole scope
-   * alive with it (the update's bytes and decoded values), to be promoted by the next GCs.
+   * Folds agents' entries into the conversation's open summary change, or opens one: it may wait
+   * in SummaryWriter (`summaryDelayMs`), and the entries of a burst meanwhile become one small
+   * value instead of a change, a promise and the decoded entries kept per message. A change of
+   * any other kind closes it (updateSummary), so the order of changes is kept. Its closure is
+   * made here, not in onClientUpdate, whose scope (the update's bytes) it would keep alive.
    */
-  private agentEntriesChange(entries: MessageEntry[], count: number): SummaryChange {
-    return (s) => this.withAgentEntries(s, entries, count);
+  private foldIntoSummary(workspaceId: string, conversationId: string, docName: string, entries: MessageEntry[], count: number): void {
+    const key = queueKey(workspaceId, conversationId);
+    const open = this.openAgentEntries.get(key);
+    if (open) {
+      foldAgentEntries(open, entries, count, this.now());
+      return;
+    }
+    const delta = foldAgentEntries(emptyAgentEntriesDelta(), entries, count, this.now());
+    this.openAgentEntries.set(key, delta);
+    const change: SummaryChange = (s) => {
+      if (this.openAgentEntries.get(key) === delta) this.openAgentEntries.delete(key);
+      return applyAgentEntries(s, delta);
+    };
+    this.trackSummary(docName, this.summaries.update(workspaceId, conversationId, change, { within: this.summaryDelayMs }));
   }
 
   private withAgentEntries(s: ConversationSummary, entries: MessageEntry[], count: number): ConversationSummary {
-    const now = this.now();
-    let { lastActivityAt, lastMessage } = s;
-    let waitingSince = s.waitingSince ?? null;
-    for (const e of entries) {
-      // An author's clock may run ahead: never sort a conversation into the future.
-      const at = Math.min(e.createdAt, now);
-      lastActivityAt = Math.max(lastActivityAt, at);
-      if (e.kind === 'message') {
-        lastMessage = this.newerPreview(lastMessage, { ...e, createdAt: at });
-        if (e.author.type === 'agent') waitingSince = null; // answered
-      }
-    }
-    return { ...s, lastActivityAt, lastMessage, waitingSince, messageCount: Math.max(s.messageCount, count) };
+    return applyAgentEntries(s, foldAgentEntries(emptyAgentEntriesDelta(), entries, count, this.now()));
   }
 
   private newerPreview(current: ConversationSummary['lastMessage'], message: MessageEntry): ConversationSummary['lastMessage'] {
     if (current && current.at > message.createdAt) return current;
-    return { text: preview(message.text), authorType: message.author.type, at: message.createdAt };
+    return { text: previewText(message.text), authorType: message.author.type, at: message.createdAt };
   }
 
   // ---- delivery ---------------------------------------------------------------------------
@@ -1080,8 +1084,10 @@ export class ConversationService {
    * Replaces a summary as a whole value (the index keeps one live value per conversation); the
    * changes of one event-loop turn share one index write (SummaryWriter).
    */
-  private updateSummary(workspaceId: string, conversationId: string, update: SummaryChange, opts?: { within?: number }): Promise<void> {
-    return this.summaries.update(workspaceId, conversationId, update, opts);
+  private updateSummary(workspaceId: string, conversationId: string, update: SummaryChange): Promise<void> {
+    // Agents' entries folded so far are applied before this change, and later ones after it.
+    this.openAgentEntries.delete(queueKey(workspaceId, conversationId));
+    return this.summaries.update(workspaceId, conversationId, update);
   }
 
   /** Whether a task of the conversation is queued or running (enqueue). */
