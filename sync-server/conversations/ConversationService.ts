@@ -111,7 +111,6 @@ interface OutboxRow {
 
 const queueKey = (workspaceId: string, conversationId: string) => `${workspaceId}/${conversationId}`;
 
-
 function isEntry(v: unknown): v is MessageEntry {
   const e = v as MessageEntry | null;
   return (

@@ -58,13 +58,6 @@ interface PendingPush {
   item: NotificationItem;
 }
 
-/**
- * Turns conversation activity into notifications (docs/notifications.md): decides who is
- * concerned (shared/notifications/decide.ts: NTF4–NTF6, their preferences), writes each one's
- * item into the notification feed of their agent document (NTF1: server-written; one item per
- * conversation, coalescing bursts: NTF8), which their open devices show, and sends Web Push to
- * their devices (NTF9 quiet hours; 404/410 prune the subscription: NTF11).
- */
 /** What NotificationService keeps of an index document's members map. */
 interface MemberEntry {
   members: Member[] | null;
@@ -72,6 +65,13 @@ interface MemberEntry {
   optedIn: { version: number; ids: readonly string[] } | null;
 }
 
+/**
+ * Turns conversation activity into notifications (docs/notifications.md): decides who is
+ * concerned (shared/notifications/decide.ts: NTF4–NTF6, their preferences), writes each one's
+ * item into the notification feed of their agent document (NTF1: server-written; one item per
+ * conversation, coalescing bursts: NTF8), which their open devices show, and sends Web Push to
+ * their devices (NTF9 quiet hours; 404/410 prune the subscription: NTF11).
+ */
 export class NotificationService {
   private readonly docs: DocHost;
   private readonly logger: Logger;
