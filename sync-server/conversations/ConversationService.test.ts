@@ -142,6 +142,30 @@ describe('ConversationService', () => {
     await service.close();
   });
 
+  it('a summary write that fails does not keep later replies from the list', async () => {
+    const docs = new FakeDocHost();
+    const service = new ConversationService({ db: new Database(':memory:'), docs, logger: silentLogger(), now: () => 1_000_000, agentName: () => null, summaryDelayMs: 10 });
+    service.start();
+    const summary = (id: string) => docs.doc(`${WS}/index`).getMap<ConversationSummary>('conversations').get(id);
+    const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
+    const change = docs.change.bind(docs);
+    let failNext = true;
+    docs.change = async (name, actor, fn) => {
+      if (name === `${WS}/index` && failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      return change(name, actor, fn);
+    };
+    agentAppend(docs, id, { id: 'r1', text: 'Lost in the failed write', createdAt: 999_000 });
+    await service.idle();
+    expect(summary(id)?.lastMessage).toBeNull();
+    agentAppend(docs, id, { id: 'r2', text: 'Shown', createdAt: 999_500 });
+    await service.idle();
+    expect(summary(id)?.lastMessage).toMatchObject({ text: 'Shown', authorType: 'agent' });
+    await service.close();
+  });
+
   it('WEB2: stores a contact message once per key, also when both copies arrive together', async () => {
     const { service, summary, messages } = setup();
     const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });

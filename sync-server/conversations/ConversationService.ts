@@ -847,11 +847,15 @@ export class ConversationService {
     }
     const delta = foldAgentEntries(emptyAgentEntriesDelta(), entries, count, this.now());
     this.openAgentEntries.set(key, delta);
-    const change: SummaryChange = (s) => {
+    const close = () => {
       if (this.openAgentEntries.get(key) === delta) this.openAgentEntries.delete(key);
+    };
+    const change: SummaryChange = (s) => {
+      close();
       return applyAgentEntries(s, delta);
     };
-    this.trackSummary(docName, this.summaries.update(workspaceId, conversationId, change, { within: this.summaryDelayMs }));
+    // Closed also when the write fails or finds no summary: later entries open a new change.
+    this.trackSummary(docName, this.summaries.update(workspaceId, conversationId, change, { within: this.summaryDelayMs }).finally(close));
   }
 
   private withAgentEntries(s: ConversationSummary, entries: MessageEntry[], count: number): ConversationSummary {
