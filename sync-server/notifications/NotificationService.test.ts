@@ -102,6 +102,11 @@ describe('NotificationService', () => {
     emit({ ...visitorMessage(null), conversationId: 'c2' });
     await service.idle();
     expect(docs.readCount).toBe(reads); // known: nobody opted in
+    // Ben scrolls and drafts (his agent document changes, his preferences do not): still known.
+    docs.clientChange(`${WS}/agent/ben`, agentPrincipal({ agentId: 'ben', workspaceId: WS }), (d) => d.getMap('scroll').set('c1', 120));
+    emit({ ...visitorMessage(null), conversationId: 'c2' });
+    await service.idle();
+    expect(docs.readCount).toBe(reads);
     // Ben opts in from his device: the next such message reaches him.
     docs.clientChange(`${WS}/agent/ben`, agentPrincipal({ agentId: 'ben', workspaceId: WS }), (d) =>
       d.getMap('prefs').set('notifications', { ...DEFAULT_NOTIFICATION_PREFS, unassigned: true }),

@@ -107,7 +107,9 @@ export class NotificationService {
     this.unsubscribe.push(options.conversations.onActivity((a) => this.track(this.handle(a))));
     this.unsubscribe.push(
       this.docs.onClientUpdate((event) => {
-        if (event.ref.kind === 'agent') {
+        // An agent document changes at every keystroke of a draft: only a change of the
+        // preferences value itself (a new value replaces it whole) drops what was derived from it.
+        if (event.ref.kind === 'agent' && !this.samePrefs(event.name, event.doc)) {
           this.prefsCache.delete(event.name);
           this.effectiveCache.delete(event.name);
           this.prefsChanged(event.ref.workspaceId);
@@ -280,6 +282,11 @@ export class NotificationService {
       this.logger.warn({ ...line, event: 'push_failed', code: outcome.code, reason: outcome.reason });
     }
     return outcome;
+  }
+
+  /** Whether the agent document still holds the preferences value cached for it (none cached: no). */
+  private samePrefs(name: string, doc: Y.Doc): boolean {
+    return this.prefsCache.has(name) && this.prefsCache.get(name) === doc.getMap(AGENT_ROOTS.prefs).get(NOTIFICATION_PREFS_KEY);
   }
 
   private prefsChanged(workspaceId: string): void {
