@@ -10,7 +10,7 @@ import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from '../docs/D
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
-import { type AgentEntriesDelta, applyAgentEntries, emptyAgentEntriesDelta, foldAgentEntries, previewText } from './agentEntriesDelta.ts';
+import { type AgentEntriesDelta, applyAgentEntries, emptyAgentEntriesDelta, foldAgentEntries, newerPreview, previewText } from './agentEntriesDelta.ts';
 import { type SummaryChange, SummaryWriter } from './SummaryWriter.ts';
 import type { Activity } from '../../shared/notifications/decide.ts';
 import { type ChannelAdapter, type DeliveryOutcome, deliveryTarget } from './ChannelAdapter.ts';
@@ -439,7 +439,7 @@ export class ConversationService {
           inboundCount: s.inboundCount + 1,
           messageCount: Math.max(s.messageCount, count),
           lastActivityAt: Math.max(s.lastActivityAt, message.createdAt),
-          lastMessage: this.newerPreview(s.lastMessage, message),
+          lastMessage: newerPreview(s.lastMessage, { text: previewText(message.text), authorType: message.author.type, at: message.createdAt }),
           // The wait starts with the first message the agents have not answered yet.
           waitingSince: s.waitingSince ?? message.createdAt,
         }));
@@ -860,11 +860,6 @@ export class ConversationService {
 
   private withAgentEntries(s: ConversationSummary, entries: MessageEntry[], count: number): ConversationSummary {
     return applyAgentEntries(s, foldAgentEntries(emptyAgentEntriesDelta(), entries, count, this.now()));
-  }
-
-  private newerPreview(current: ConversationSummary['lastMessage'], message: MessageEntry): ConversationSummary['lastMessage'] {
-    if (current && current.at > message.createdAt) return current;
-    return { text: previewText(message.text), authorType: message.author.type, at: message.createdAt };
   }
 
   // ---- delivery ---------------------------------------------------------------------------

@@ -21,6 +21,12 @@ export const emptyAgentEntriesDelta = (): AgentEntriesDelta => ({ lastActivityAt
 
 export const previewText = (text: string) => (text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text);
 
+type Preview = NonNullable<ConversationSummary['lastMessage']>;
+
+/** The preview a summary keeps: the newer of the two (at the same time, the one that came later). */
+export const newerPreview = (current: ConversationSummary['lastMessage'], next: Preview): Preview =>
+  current && current.at > next.at ? current : next;
+
 /** Folds entries (messages and notes) into `delta`, in place; `now` caps authors' clocks. */
 export function foldAgentEntries(delta: AgentEntriesDelta, entries: readonly MessageEntry[], count: number, now: number): AgentEntriesDelta {
   for (const e of entries) {
@@ -28,7 +34,7 @@ export function foldAgentEntries(delta: AgentEntriesDelta, entries: readonly Mes
     const at = Math.min(e.createdAt, now);
     delta.lastActivityAt = Math.max(delta.lastActivityAt, at);
     if (e.kind !== 'message') continue;
-    if (!delta.lastMessage || delta.lastMessage.at <= at) delta.lastMessage = { text: previewText(e.text), authorType: e.author.type, at };
+    delta.lastMessage = newerPreview(delta.lastMessage, { text: previewText(e.text), authorType: e.author.type, at });
     if (e.author.type === 'agent') delta.answered = true;
   }
   delta.count = Math.max(delta.count, count);
@@ -37,11 +43,10 @@ export function foldAgentEntries(delta: AgentEntriesDelta, entries: readonly Mes
 
 /** The summary after the folded entries. */
 export function applyAgentEntries(s: ConversationSummary, d: AgentEntriesDelta): ConversationSummary {
-  const lastMessage = d.lastMessage && !(s.lastMessage && s.lastMessage.at > d.lastMessage.at) ? d.lastMessage : s.lastMessage;
   return {
     ...s,
     lastActivityAt: Math.max(s.lastActivityAt, d.lastActivityAt),
-    lastMessage,
+    lastMessage: d.lastMessage ? newerPreview(s.lastMessage, d.lastMessage) : s.lastMessage,
     waitingSince: d.answered ? null : (s.waitingSince ?? null),
     messageCount: Math.max(s.messageCount, d.count),
   };

@@ -170,7 +170,7 @@ export class NotificationService {
           ? activity.mentions
           : activity.assigneeId
             ? [activity.assigneeId]
-            : (this.knownOptedIn(activity.workspaceId) ?? null);
+            : this.knownOptedIn(activity.workspaceId);
     if (direct !== null) {
       const actor = actorOf(activity);
       if (direct.every((id) => id === actor)) return null;
@@ -180,7 +180,7 @@ export class NotificationService {
 
   private async notify(activity: ConversationActivity, direct: readonly string[] | null): Promise<void> {
     const { workspaceId } = activity;
-    const version = this.prefsVersion.get(workspaceId) ?? 0;
+    const version = this.prefsVersionOf(workspaceId);
     const { entry, members } = await this.membersOf(workspaceId);
     // Preferences are read for the candidates only (for unassigned conversations: everyone).
     const candidates = direct ?? members.filter((m) => m.active).map((m) => m.id);
@@ -192,7 +192,7 @@ export class NotificationService {
     }
     const prefsOf = (id: string) => prefs.get(id) ?? effectivePrefs(undefined, undefined);
     // Remember who opted in, unless the members or someone's preferences changed meanwhile.
-    if (direct === null && entry.members === members && version === (this.prefsVersion.get(workspaceId) ?? 0)) {
+    if (direct === null && entry.members === members && version === this.prefsVersionOf(workspaceId)) {
       entry.optedIn = { version, ids: candidates.filter((id) => prefs.get(id)?.unassigned === true) };
     }
     // Availability is asked only of those the preferences and the activity would notify (for a
@@ -289,8 +289,12 @@ export class NotificationService {
     return this.prefsCache.has(name) && this.prefsCache.get(name) === doc.getMap(AGENT_ROOTS.prefs).get(NOTIFICATION_PREFS_KEY);
   }
 
+  private prefsVersionOf(workspaceId: string): number {
+    return this.prefsVersion.get(workspaceId) ?? 0;
+  }
+
   private prefsChanged(workspaceId: string): void {
-    this.prefsVersion.set(workspaceId, (this.prefsVersion.get(workspaceId) ?? 0) + 1);
+    this.prefsVersion.set(workspaceId, this.prefsVersionOf(workspaceId) + 1);
   }
 
   /** The cache entry of an index document's members map (observed: dropped when it changes). */
@@ -321,12 +325,10 @@ export class NotificationService {
    * the index in memory, as the last such message found it (the members map and everyone's
    * preferences unchanged since). Usually nobody, and the message is then decided at once.
    */
-  private knownOptedIn(workspaceId: string): readonly string[] | undefined {
-    const version = this.prefsVersion.get(workspaceId) ?? 0;
-    return this.docs.peek(indexDoc(workspaceId), (doc) => {
-      const known = this.memberEntry(doc).optedIn;
-      return known && known.version === version ? known.ids : undefined;
-    });
+  private knownOptedIn(workspaceId: string): readonly string[] | null {
+    const version = this.prefsVersionOf(workspaceId);
+    const known = this.docs.peek(indexDoc(workspaceId), (doc) => this.memberEntry(doc).optedIn);
+    return known && known.version === version ? known.ids : null;
   }
 
   private async rawPrefs(workspaceId: string, agentId: string): Promise<unknown> {
