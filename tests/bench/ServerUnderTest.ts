@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 
 /** A sync server started as a child process, as the load generator sees it. */
 export interface ServerUnderTest {
-  kind: 'baseline' | 'ours';
+  kind: 'baseline' | 'floor' | 'ours';
   label: string;
   pid: number;
   port: number;

@@ -4,7 +4,8 @@
  * beside its target, PASS/MISS) and, as its last line, one JSON object with every result.
  * All traffic stays on 127.0.0.1; the whole run is bounded (hard limit BENCH_TIME_LIMIT_S).
  *
- * Knobs (environment): BENCH_ONLY=baseline,ours,browser,pipeline,presence (parts to run; pipeline:
+ * Knobs (environment): BENCH_ONLY=baseline,floor,ours,browser,pipeline,presence (parts to run; floor:
+ * the reference plus a decode and a log write per update, floorServer.mjs, in the fan-out scenarios; pipeline:
  * both servers' update path in-process without sockets, runPipeline.ts; presence: 1,000
  * agents' activity and presence changes, BENCH_PRESENCE_AGENTS=n to change the count), BENCH_WORKERS=n
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
@@ -29,14 +30,14 @@ import { type PipelineResult, runPipelineProcess } from './runPipeline.ts';
 import { type FanoutResult, type FanoutScenario, type WindowHooks, fanoutRooms, runFanout } from './runFanout.ts';
 import { InspectorClient } from './InspectorClient.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
-import { startBaselineServer } from './startBaselineServer.ts';
+import { startBaselineServer, startFloorServer } from './startBaselineServer.ts';
 import { ourServerMissing, startOurServer } from './startOurServer.ts';
 import { summarizeAllocations, summarizeProfile } from './summarizeProfile.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
-const only = new Set((process.env.BENCH_ONLY ?? 'baseline,ours,browser,pipeline,presence').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'baseline,floor,ours,browser,pipeline,presence').split(',').map((s) => s.trim()));
 const timeLimitS = Number(process.env.BENCH_TIME_LIMIT_S ?? 330);
 
 const SCENARIOS: FanoutScenario[] = [
@@ -90,7 +91,7 @@ const TARGET = {
   openThreadMs: 150,
 };
 
-type Kind = 'baseline' | 'ours';
+type Kind = 'baseline' | 'floor' | 'ours';
 interface ServerRun {
   label: string;
   skipped?: string;
@@ -118,7 +119,9 @@ async function start(kind: Kind, tmp: string, run: ServerRun): Promise<ServerUnd
     const server =
       kind === 'baseline'
         ? await startBaselineServer(root, tmp)
-        : await startOurServer(root, tmp, { rooms: benchRooms() });
+        : kind === 'floor'
+          ? await startFloorServer(root, tmp)
+          : await startOurServer(root, tmp, { rooms: benchRooms() });
     run.label = server.label;
     return server;
   } catch (err) {
@@ -148,15 +151,16 @@ async function guarded(kind: Kind, server: ServerUnderTest, run: ServerRun, what
  * times, alternating which server goes first, on fresh documents each time. The table compares
  * each server's quietest round (least CPU used by other processes on the machine meanwhile).
  */
-async function runServers(tmp: string, profileDir: string | null): Promise<{ baseline: ServerRun; ours: ServerRun }> {
+async function runServers(tmp: string, profileDir: string | null): Promise<Record<Kind, ServerRun>> {
   const runs: Record<Kind, ServerRun> = {
     baseline: { label: 'baseline', rounds: {}, fanout: {} },
+    floor: { label: 'floor', rounds: {}, fanout: {} },
     ours: { label: 'ours', rounds: {}, fanout: {} },
   };
   const servers: Partial<Record<Kind, ServerUnderTest>> = {};
   const pool = new ClientPool(workers);
   try {
-    for (const kind of ['baseline', 'ours'] as const) {
+    for (const kind of ['baseline', 'floor', 'ours'] as const) {
       const server = await start(kind, tmp, runs[kind]);
       if (server) servers[kind] = server;
     }
@@ -170,7 +174,7 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
     }
     for (let round = 1; round <= ROUNDS; round++) {
       for (const sc of SCENARIOS.filter((x) => SCENARIO_KEYS.has(x.key))) {
-        const order: Kind[] = round % 2 === 1 ? ['baseline', 'ours'] : ['ours', 'baseline'];
+        const order: Kind[] = round % 2 === 1 ? ['baseline', 'floor', 'ours'] : ['ours', 'floor', 'baseline'];
         for (const kind of order) {
           const server = servers[kind];
           if (!server) continue;
@@ -203,15 +207,17 @@ async function runServers(tmp: string, profileDir: string | null): Promise<{ bas
       if (best) run.fanout[key] = best;
     }
   }
-  return { baseline: runs.baseline, ours: runs.ours };
+  return runs;
 }
 
 const eachRound = (run: ServerRun, sc: FanoutScenario, pick: (r: FanoutResult) => number, digits: number) =>
   (run.rounds[sc.key] ?? []).map((r) => fmt(pick(r), digits)).join(', ') || '—';
 
-function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun): Row[] {
+function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun, floor: ServerRun): Row[] {
   const b = base.fanout[sc.key];
   const o = ours.fanout[sc.key];
+  const f = floor.fanout[sc.key];
+  const times = (x: number | undefined, y: number | undefined) => (x !== undefined && y ? ` = ${fmt(x / y, 2)}× baseline` : '');
   const section = `Fan-out ${sc.title}, ${sc.durationMs / 1000} s`;
   const skip = o ? '' : `skipped: ${ours.skipped ?? 'not measured'}`;
   const cmp = (pass: boolean) => (skip || !b ? skip : verdict(pass));
@@ -231,6 +237,14 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun): Row[]
     { section, metric: 'max send lag (ms)', baseline: fmt(b?.maxSendLagMs, 1), ours: fmt(o?.maxSendLagMs, 1), target: '', result: '' },
     { section, metric: `connect ${b?.clients ?? o?.clients ?? sc.rooms * sc.clientsPerRoom} clients (ms)`, baseline: fmt(b?.connectMs, 0), ours: fmt(o?.connectMs, 0), target: '', result: '' },
   ];
+  if (f) {
+    // The floor server (floorServer.mjs) in the ours column: what persisting before relaying costs by itself.
+    rows.push(
+      { section, metric: 'floor¹: server CPU per delivery (µs)', baseline: '', ours: `${fmt(f.serverCpuPerDeliveryUs, 1)}${times(f.serverCpuPerDeliveryUs, b?.serverCpuPerDeliveryUs)}`, target: '', result: '' },
+      { section, metric: 'floor¹: CPU/delivery each round (µs)', baseline: '', ours: eachRound(floor, sc, (r) => r.serverCpuPerDeliveryUs, 0), target: '', result: '' },
+      { section, metric: 'floor¹: latency p99 (ms)', baseline: '', ours: `${fmt(f.p99Ms)}${times(f.p99Ms, b?.p99Ms)}`, target: '', result: '' },
+    );
+  }
   return rows;
 }
 
@@ -353,7 +367,7 @@ async function main(): Promise<void> {
   log(`node ${process.version}, ${cpus().length} cores, ${workers} load-generator thread(s), ${priority}${quick ? ', QUICK' : ''}; temp ${tmp}`);
 
   const profileDir = process.env.BENCH_PROFILE === '1' || ALLOCATION_PROFILE ? join(tmp, 'profile') : null;
-  const { baseline, ours } = await runServers(tmp, profileDir);
+  const { baseline, floor, ours } = await runServers(tmp, profileDir);
   let browser: BrowserResult;
   if (!only.has('browser')) browser = { skipped: 'not selected (BENCH_ONLY)' };
   else {
@@ -376,7 +390,7 @@ async function main(): Promise<void> {
   }
 
   const rows: Row[] = [
-    ...SCENARIOS.flatMap((sc) => fanoutRows(sc, baseline, ours)),
+    ...SCENARIOS.flatMap((sc) => fanoutRows(sc, baseline, ours, floor)),
     ...pipelineRows(pipeline),
     ...presenceRows(presence),
     ...memoryRows(baseline, ours),
@@ -386,13 +400,18 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`Switchboard bench — baseline: ${baseline.label}${baseline.skipped ? ` (${baseline.skipped})` : ''}; ours: ${ours.label}${ours.skipped ? ` (${ours.skipped})` : ''}`);
   console.log(`node ${process.version}, ${cpus().length} cores, ${workers} load-generator thread(s), ${ROUNDS} round(s) per fan-out scenario, ${priority}, ${totalS.toFixed(0)} s`);
-  const noisy = [baseline, ours].flatMap((r) => Object.values(r.rounds).flat()).filter((r) => r.otherCpuS > 0.05 * r.windowS);
+  const noisy = [baseline, floor, ours].flatMap((r) => Object.values(r.rounds).flat()).filter((r) => r.otherCpuS > 0.05 * r.windowS);
   if (noisy.length) {
     console.log(`note: other processes used over 5% of a core during ${noisy.length} fan-out window(s): latency and CPU figures are noisier than usual`);
   }
   console.log('');
   console.log(renderTable(rows));
   console.log('');
+  if (Object.keys(floor.fanout).length > 0) {
+    console.log('¹ floor: the baseline plus one decode and one update-log write() per update before relaying it (tests/bench/floorServer.mjs),');
+    console.log('  the least any server pays that stores each update before anyone sees it; no authentication, rules, snapshots or product.');
+    console.log('');
+  }
   const notes = 'details' in browser ? browser.details.filter((d) => d.value.length > 24) : [];
   if (notes.length) {
     console.log('PWA timelines (ms since navigation start):');
@@ -411,6 +430,7 @@ async function main(): Promise<void> {
       priority,
       seconds: Math.round(totalS),
       baseline,
+      floor,
       ours,
       browser,
       pipeline,

@@ -107,7 +107,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
   const connectMs = await pool.connect(server.wsBase, server.params, specs);
   try {
     // Tags (also in message ids) are unique per scenario, round, server and phase.
-    const prefix = `${sc.key}${round}${server.kind === 'ours' ? 'o' : 'b'}`;
+    const prefix = `${sc.key}${round}${server.kind.charAt(0)}`;
     await runPhase(pool, server, sc, `${prefix}w`, sc.warmupMs);
     await pool.all('collected', () => ({ type: 'collect', tag: `${prefix}w` }));
 
