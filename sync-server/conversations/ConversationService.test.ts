@@ -365,19 +365,19 @@ class StoredChannelAdapter extends RecordingAdapter {
 }
 
 describe('ConversationService, a channel whose contact reads the conversation from us (sentWhenStored)', () => {
-  it('writes the sent receipt in the update that stores the message, pushes it once, and keeps no outbox row', async () => {
+  it('DLV1: writes no sent receipt (stored is sent), pushes the message once, and keeps no outbox row', async () => {
     const { service, docs, db, summary, receipt } = setup();
     const adapter = new StoredChannelAdapter();
     service.registerChannel(adapter);
     const { id } = await service.createConversation({ workspaceId: WS, channel: 'webchat', contact });
     const changesBefore = docs.serverChanges.length;
     const event = agentAppend(docs, id, { id: 'reply1', text: 'On its way' });
-    // Already there when the update is: nothing to wait for.
-    expect(receipt(id, 'reply1')).toBe('sent');
     await service.idle();
     expect(adapter.delivered.map((d) => d.message.id)).toEqual(['reply1']);
     expect(summary(id)?.lastMessage?.text).toBe('On its way');
-    // No change of its own to the conversation for the receipt; only the index summary.
+    // Its sender learns from the `stored` acknowledgement that it is sent, everyone else from
+    // having it: no receipt, and no change of its own to the conversation; only the index summary.
+    expect(receipt(id, 'reply1')).toBeUndefined();
     expect(docs.serverChanges.slice(changesBefore).map(([name]) => name)).toEqual([`${WS}/index`]);
     expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
     // The same entry reported again is not pushed again by the outbox either.

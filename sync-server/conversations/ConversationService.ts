@@ -6,7 +6,7 @@ import { CONV_ROOTS, type Contact, type ConversationMeta, type ConversationStatu
 import { type DeliveryState, type Receipt, canAdvance } from '../../shared/schema/delivery.ts';
 import { type EmailPart, MAX_TEXT_LENGTH, type MessageEntry } from '../../shared/schema/message.ts';
 import { INDEX_ROOTS, type ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
-import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
+import type { ClientUpdateEvent, DocHost } from '../docs/DocHost.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { PendingWork } from '../ops/PendingWork.ts';
@@ -692,24 +692,17 @@ export class ConversationService {
   // ---- reacting to agents' updates ---------------------------------------------------------
 
   /**
-   * Before the update is stored: stages its messages in the outbox (write-ahead), or, on a channel
-   * whose contact reads the conversation from us (ChannelAdapter.sentWhenStored), writes their
-   * `sent` receipts into the same update.
+   * Before the update is stored: stages its messages in the outbox (write-ahead). Not on a channel
+   * whose contact reads the conversation from us (ChannelAdapter.sentWhenStored): there a stored
+   * message is a sent one, with no receipt to write (its sender learns it from the `stored`
+   * acknowledgement, everyone else from receiving it: docs/document-model.md, DLV1).
    */
-  private onClientUpdateAccepted(event: AcceptedClientUpdate): void {
+  private onClientUpdateAccepted(event: ClientUpdateEvent): void {
     if (event.ref.kind !== 'conversation' || !this.db.open) return;
     const meta = readMeta(event.doc);
-    if (!meta) return;
+    if (!meta || this.adapters.get(meta.channel)?.sentWhenStored) return;
     const messages = agentEntries(event).filter((e) => e.kind === 'message');
     if (messages.length === 0) return;
-    if (this.adapters.get(meta.channel)?.sentWhenStored) {
-      const at = this.now();
-      event.alsoWrite((doc) => {
-        const receipts = doc.getMap<Receipt>(CONV_ROOTS.receipts);
-        for (const entry of messages) if (canAdvance(receipts.get(entry.id)?.status, 'sent')) receipts.set(entry.id, { status: 'sent', at });
-      });
-      return;
-    }
     const { workspaceId, conversationId } = event.ref;
     const now = this.now();
     const stage = this.db.prepare(

@@ -22,18 +22,7 @@ export interface DocHost {
    * whenever the update is durable: the outbox stages a new message here, so a crash between the
    * store's write and `onClientUpdate` still delivers it after the restart (docs/storage.md).
    */
-  onClientUpdateAccepted(listener: (event: AcceptedClientUpdate) => void): () => void;
-}
-
-/** What onClientUpdateAccepted listeners get: the update, and a way to write with it. */
-export interface AcceptedClientUpdate extends ClientUpdateEvent {
-  /**
-   * Runs `fn` (server writes that follow from this update itself, such as the `sent` receipt of a
-   * webchat message) right after the listeners, in one server transaction stored in the same
-   * write as the update and sent right behind it, to every subscriber (the sender too). Only
-   * during the listener's call. They are the server's writes (CONV3 allows them), not validated.
-   */
-  alsoWrite(fn: (doc: Y.Doc) => void): void;
+  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void;
 }
 
 export interface ClientUpdateEvent {

@@ -1,7 +1,9 @@
 import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { MessageType } from '../../shared/protocol/messageTypes.ts';
 import { decodeMuxFrame } from '../../shared/protocol/multiplex.ts';
+import { decodeStored } from '../../shared/protocol/stored.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { ClientCopy, createDocHarness, principal, RecordingSubscriber } from '../../tests/helpers/docHarness.ts';
 import { MemoryDocStore } from '../storage/MemoryDocStore.ts';
@@ -108,73 +110,38 @@ describe('DocRegistry', () => {
     expect(storedAtEvent[0]).toBeGreaterThanOrEqual(1);
   });
 
-  it('stores server writes made with a client update together with it, and sends them right behind it, to its sender too', async () => {
+  it('acknowledges a client update to its sender once it is durable (multiplexed connections), with where its clientID ends', async () => {
     const store = new GatedStore();
     h = createDocHarness({ store });
-    h.registry.onClientUpdateAccepted((e) => {
-      const added = (e.added.get('messages') ?? []) as MessageEntry[];
-      e.alsoWrite((doc) => {
-        for (const m of added) doc.getMap('receipts').set(m.id, { status: 'sent', at: 5 });
-      });
-    });
-    const heard: ClientUpdateEvent[] = [];
-    h.registry.onClientUpdate((e) => heard.push(e));
-    const sender = new RecordingSubscriber('conn-dana');
-    const other = new RecordingSubscriber('conn-lee');
+    const sender = new RecordingSubscriber('conn-dana', true);
+    const other = new RecordingSubscriber('conn-lee', true);
+    const stock = new RecordingSubscriber('conn-stock');
     const live = await h.open(CONV, sender);
     await h.registry.subscribe(CONV, other);
-    const update = new ClientCopy(live.doc).edit((d) => d.getArray('messages').insert(0, [entry('m1')]));
+    const copy = new ClientCopy(live.doc);
+    const update = copy.edit((d) => d.getArray('messages').insert(0, [entry('m1'), entry('m2')]));
     h.registry.applyClientUpdate(live, update, h.origin(dana, 'conn-dana'));
-    expect(live.doc.getMap('receipts').get('m1')).toEqual({ status: 'sent', at: 5 });
     await Promise.resolve();
-    expect(other.frames).toHaveLength(0); // still only after the store has them
-    expect(store.gate).toHaveLength(2); // both handed to the store in the same turn
+    expect(sender.frames).toHaveLength(0); // nothing is acknowledged before the store has it
     store.release();
     await h.registry.flush();
 
-    // The other subscriber gets the message then the receipt; the sender only the receipt.
-    const applyFrames = (frames: Uint8Array[]) => {
-      const copy = new Y.Doc();
-      for (const frame of frames) {
-        const decoder = decoding.createDecoder(frame);
-        decoding.readVarUint(decoder); // message type: sync
-        decoding.readVarUint(decoder); // sync message: update
-        Y.applyUpdate(copy, decoding.readVarUint8Array(decoder));
-      }
-      return copy;
-    };
-    const seen = applyFrames(other.frames);
-    expect(seen.getArray('messages').toJSON()).toEqual([entry('m1')]);
-    expect(seen.getMap('receipts').toJSON()).toEqual({ m1: { status: 'sent', at: 5 } });
-    expect(sender.frames).toHaveLength(1);
-    expect(sender.frames[0]).toBe(other.frames[1]);
-    expect((await store.load(CONV)).updates).toHaveLength(2);
-    expect(heard.map((e) => e.update)).toEqual([update]);
-    // The receipt is the server's: written with its reserved clientID (CID1), which stays the same.
-    const clientBefore = live.doc.clientID;
-    h.registry.applyClientUpdate(live, new ClientCopy(live.doc).edit((d) => d.getArray('messages').push([entry('m2')])), h.origin(dana, 'conn-dana'));
+    expect(other.frames).toHaveLength(1); // the update itself
+    expect(sender.frames).toHaveLength(1); // no echo of it, only the acknowledgement
+    const { docName, frame } = decodeMuxFrame(sender.frames[0]!);
+    expect(docName).toBe(CONV);
+    const decoder = decoding.createDecoder(frame);
+    expect(decoding.readVarUint(decoder)).toBe(MessageType.stored);
+    expect(decodeStored(decoder)).toEqual(new Map([[copy.doc.clientID, Y.getState(copy.doc.store, copy.doc.clientID)]]));
+
+    // A stock provider's single-document connection gets no acknowledgement (it would not know it).
+    await h.registry.subscribe(CONV, stock);
+    h.registry.unsubscribe(live, sender);
+    h.registry.applyClientUpdate(live, copy.edit((d) => d.getArray('messages').push([entry('m3')])), h.origin(dana, 'conn-stock'));
     store.release();
     await h.registry.flush();
-    expect(live.doc.clientID).toBe(clientBefore);
-    expect(h.clientIds.ownerOf(CONV, live.doc.clientID)).toBe('@server');
-    expect(live.doc.getMap('receipts').get('m2')).toEqual({ status: 'sent', at: 5 });
-  });
-
-  it('keeps and relays a client update whose server write with it fails', async () => {
-    h = createDocHarness();
-    h.registry.onClientUpdateAccepted((e) =>
-      e.alsoWrite(() => {
-        throw new Error('broken write');
-      }),
-    );
-    const other = new RecordingSubscriber('conn-lee');
-    const live = await h.open(CONV);
-    await h.registry.subscribe(CONV, other);
-    const update = new ClientCopy(live.doc).edit((d) => d.getArray('messages').insert(0, [entry('m1')]));
-    expect(h.registry.applyClientUpdate(live, update, h.origin(dana, 'conn-dana'))).toMatchObject({ ok: true, changes: true });
-    await h.registry.flush();
-    expect(other.frames).toHaveLength(1);
-    expect((await h.store.load(CONV)).updates).toHaveLength(1);
+    expect(stock.frames).toHaveLength(0);
+    expect(other.frames).toHaveLength(2);
   });
 
   it('reserves the server clientID so no client can write with it (CID1)', async () => {

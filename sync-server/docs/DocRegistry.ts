@@ -9,8 +9,9 @@ import type { Metrics } from '../ops/metrics.ts';
 import { type ClientIdRegistry, SERVER_OWNER } from '../rules/ClientIdRegistry.ts';
 import { type Validation, validateUpdate } from '../rules/validateUpdate.ts';
 import type { DocStore } from '../storage/DocStore.ts';
+import { encodeStored } from '../../shared/protocol/stored.ts';
 import { SharedFrame, SyncMessage, muxPrefix, prefixed, syncFrame } from '../transport/frames.ts';
-import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from './DocHost.ts';
+import type { ClientUpdateEvent, DocHost } from './DocHost.ts';
 import type { Origin } from './origins.ts';
 
 export type ClientOrigin = Extract<Origin, { kind: 'client' }>;
@@ -58,6 +59,8 @@ interface Pending {
   seq: number;
   /** Client updates: the plain values added, for the ClientUpdateEvent. */
   added: Map<string, unknown[]> | null;
+  /** Client updates: where each of its clientIDs ends, acknowledged to the sender once durable. */
+  stored: ReadonlyMap<number, number> | null;
   /** performance.now() when the client update arrived. */
   receivedAt: number;
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> | null;
@@ -101,8 +104,6 @@ export class LiveDoc {
 }
 
 const STORAGE_ORIGIN: Origin = { kind: 'storage' };
-/** The actor of server writes made with a client update (AcceptedClientUpdate.alsoWrite). */
-const WITH_UPDATE_ACTOR = 'with-update';
 
 /**
  * The server's documents (implements DocHost). Loads a document lazily from the DocStore (one
@@ -118,7 +119,7 @@ export class DocRegistry implements DocHost {
   private readonly docs = new Map<string, LiveDoc>();
   private readonly loading = new Map<string, Promise<LiveDoc>>();
   private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
-  private readonly acceptListeners = new Set<(event: AcceptedClientUpdate) => void>();
+  private readonly acceptListeners = new Set<(event: ClientUpdateEvent) => void>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly applied: Record<DocKind, Counter.Internal>;
   private readonly idleUnloadMs: number;
@@ -179,7 +180,7 @@ export class DocRegistry implements DocHost {
     return () => this.listeners.delete(listener);
   }
 
-  onClientUpdateAccepted(listener: (event: AcceptedClientUpdate) => void): () => void {
+  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void {
     this.acceptListeners.add(listener);
     return () => this.acceptListeners.delete(listener);
   }
@@ -205,7 +206,7 @@ export class DocRegistry implements DocHost {
    * `receivedAt` (performance.now()) feeds the fan-out latency metric.
    */
   applyClientUpdate(live: LiveDoc, update: Uint8Array, origin: ClientOrigin, receivedAt = performance.now()): Validation {
-    if (live.gone) return { ok: true, changes: false, newClientIds: [], added: new Map() };
+    if (live.gone) return { ok: true, changes: false, newClientIds: [], added: new Map(), stored: new Map() };
     const result = validateUpdate(
       { doc: live.doc, name: live.name, ref: live.ref, principal: origin.principal, clientIds: this.opts.clientIds },
       update,
@@ -236,31 +237,11 @@ export class DocRegistry implements DocHost {
       return result;
     }
     // Write-ahead records first (outbox staging): they exist whenever the update is durable.
-    // Server writes that follow from the update (alsoWrite) are made right after it, in one
-    // transaction of their own (a transaction mixing remote and local changes would make Yjs
-    // believe another client uses the server's clientID), and stored and sent right behind it.
-    let withUpdate: Array<(doc: Y.Doc) => void> | null = null;
-    if (this.acceptListeners.size > 0) {
-      this.notify(this.acceptListeners, {
-        ...this.clientEvent(live, update, result.added, origin.principal),
-        alsoWrite: (write) => (withUpdate ??= []).push(write),
-      });
-    }
+    if (this.acceptListeners.size > 0) this.notify(this.acceptListeners, this.clientEvent(live, update, result.added, origin.principal));
     // Validation guarantees it all applied (no gaps, nothing pending): the bytes received are
     // what is stored and relayed, no re-encoding.
-    this.persist(live, update, origin, result.added, receivedAt);
+    this.persist(live, update, origin, result.added, receivedAt, result.stored);
     this.applied[live.ref.kind].inc();
-    if (withUpdate) {
-      const writes: Array<(doc: Y.Doc) => void> = withUpdate;
-      try {
-        this.serverTransaction(live, WITH_UPDATE_ACTOR, (doc) => {
-          for (const write of writes) write(doc);
-        });
-      } catch (err) {
-        // The client's update stands; what the failing write did before it threw is stored as usual.
-        this.opts.logger.error({ event: 'write_with_update_failed', doc: live.name, reason: String(err) });
-      }
-    }
     return result;
   }
 
@@ -384,8 +365,9 @@ export class DocRegistry implements DocHost {
     origin: ClientOrigin | ServerOrigin,
     added: Map<string, unknown[]> | null,
     receivedAt: number,
+    stored: ReadonlyMap<number, number> | null,
   ): Pending {
-    const entry: Pending = { update, origin, durable: false, seq: 0, added, receivedAt, waiters: null };
+    const entry: Pending = { update, origin, durable: false, seq: 0, added, receivedAt, stored, waiters: null };
     live.outbox.push(entry);
     this.opts.store.append(live.name, entry.update).then(
       (seq) => {
@@ -407,7 +389,7 @@ export class DocRegistry implements DocHost {
       if (entry.seq > live.lastSeq) live.lastSeq = entry.seq;
       const origin = entry.origin;
       // Fan-out publishes even for a dropped document: the update is durable.
-      if (!live.gone) this.broadcast(live, entry.update, origin.kind === 'client' ? origin.connectionId : null);
+      if (!live.gone) this.broadcast(live, entry.update, origin.kind === 'client' ? origin.connectionId : null, entry.stored);
       this.opts.fanout.publish(live.name, entry.update, this.processId);
       if (origin.kind === 'client') {
         this.opts.metrics.fanoutLatency.observe((performance.now() - entry.receivedAt) / 1000);
@@ -518,13 +500,20 @@ export class DocRegistry implements DocHost {
   }
 
   /** Sends `update` to every subscriber but the one it came from, encoded once per framing. */
-  private broadcast(live: LiveDoc, update: Uint8Array, except: string | null): void {
+  /**
+   * Sends a durable update to every subscriber but its sender (`except`), which instead gets a
+   * `stored` acknowledgement of it on a multiplexed connection (shared/protocol/stored.ts).
+   */
+  private broadcast(live: LiveDoc, update: Uint8Array, except: string | null, stored: ReadonlyMap<number, number> | null): void {
     if (live.subscribers.size === 0) return;
     const payload = syncFrame(SyncMessage.update, update);
     let frame: SharedFrame | null = null;
     let muxFrame: SharedFrame | null = null;
     for (const sub of live.subscribers) {
-      if (sub.connectionId === except) continue;
+      if (sub.connectionId === except) {
+        if (sub.multiplexed && stored && stored.size > 0) sub.send(new SharedFrame(prefixed(live.muxPrefix, encodeStored(stored))));
+        continue;
+      }
       if (sub.multiplexed) sub.send((muxFrame ??= new SharedFrame(prefixed(live.muxPrefix, payload))));
       else sub.send((frame ??= new SharedFrame(payload)));
     }
@@ -539,7 +528,7 @@ export class DocRegistry implements DocHost {
       return;
     }
     // Persisted by the process that published it; only relayed here.
-    this.broadcast(live, update, null);
+    this.broadcast(live, update, null, null);
   }
 
   /** Runs `fn` in a transaction with a server origin and stores what it changed (null: nothing). */
@@ -551,7 +540,7 @@ export class DocRegistry implements DocHost {
     // changes (client and fan-out updates are persisted and relayed as the bytes received).
     let entry: Pending | null = null;
     const onUpdate = (update: Uint8Array) => {
-      entry = this.persist(live, update, origin, null, 0);
+      entry = this.persist(live, update, origin, null, 0, null);
     };
     live.doc.on('update', onUpdate);
     try {

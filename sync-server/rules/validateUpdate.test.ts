@@ -80,7 +80,7 @@ const lastItem = (doc: Y.Doc, client: number) => {
 
 describe('validateUpdate', () => {
   it('passes the empty update of a state-vector exchange without decoding anything', () => {
-    expect(check(new Y.Doc(), 'ws/index', new Uint8Array([0, 0]))).toEqual({ ok: true, changes: false, newClientIds: [], added: new Map() });
+    expect(check(new Y.Doc(), 'ws/index', new Uint8Array([0, 0]))).toEqual({ ok: true, changes: false, newClientIds: [], added: new Map(), stored: new Map() });
   });
 
   it('passes an update that holds only what the server already has', () => {
@@ -108,6 +108,8 @@ describe('validateUpdate', () => {
         ['messages', [entry('m3')]],
         ['state', ['resolved']],
       ]),
+      // Where the update's client ends: what the sender is told is stored once it is durable.
+      stored: new Map([[client.clientID, 2]]),
     });
   });
 

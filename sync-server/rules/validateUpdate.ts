@@ -23,6 +23,8 @@ export interface Accepted {
   newClientIds: number[];
   /** Plain values this update adds to the roots, by root name (e.g. new messages). */
   added: Map<string, unknown[]>;
+  /** Per clientID in the update: the clock its structs end at (what a `stored` acknowledgement reports). */
+  stored: ReadonlyMap<number, number>;
 }
 
 export type Rejected = { ok: false } & Refusal;
@@ -70,8 +72,10 @@ export function validateUpdate(ctx: ValidateContext, update: Uint8Array): Valida
   }
 }
 
+const NOTHING_STORED: ReadonlyMap<number, number> = new Map();
+
 function nothingNew(): Accepted {
-  return { ok: true, changes: false, newClientIds: [], added: new Map() };
+  return { ok: true, changes: false, newClientIds: [], added: new Map(), stored: NOTHING_STORED };
 }
 
 /** Root names by type, so finding an item's root is O(1) after the first time. */
@@ -115,7 +119,7 @@ class UpdateValidator {
     const r = this.scanStructs() ?? this.checkClientIds() ?? this.checkInserts() ?? this.checkDeletes() ?? this.checkLengths();
     if (r) return rejected(r);
     if (!this.writeChecked) return nothingNew();
-    return { ok: true, changes: true, newClientIds: this.unboundClients(), added: this.collectAdded() };
+    return { ok: true, changes: true, newClientIds: this.unboundClients(), added: this.collectAdded(), stored: this.frontier };
   }
 
   private state(client: number): number {

@@ -5,7 +5,7 @@ import { CONV_ROOTS } from '../../shared/schema/conversation.ts';
 import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
 import { INDEX_ROOTS } from '../../shared/schema/workspaceIndex.ts';
 import type { Principal } from '../../sync-server/auth/Principal.ts';
-import type { AcceptedClientUpdate, ClientUpdateEvent, DocHost } from '../../sync-server/docs/DocHost.ts';
+import type { ClientUpdateEvent, DocHost } from '../../sync-server/docs/DocHost.ts';
 import type { Origin } from '../../sync-server/docs/origins.ts';
 
 /** Declares the schema's root types, so a doc filled from updates has typed roots. */
@@ -39,7 +39,7 @@ function typeRoots(doc: Y.Doc, name: string): void {
 export class FakeDocHost implements DocHost {
   readonly docs = new Map<string, Y.Doc>();
   private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
-  private readonly acceptListeners = new Set<(event: AcceptedClientUpdate) => void>();
+  private readonly acceptListeners = new Set<(event: ClientUpdateEvent) => void>();
   /** Every server-origin change, in order: [doc name, actor]. */
   readonly serverChanges: Array<[string, string]> = [];
 
@@ -83,7 +83,7 @@ export class FakeDocHost implements DocHost {
     return () => this.listeners.delete(listener);
   }
 
-  onClientUpdateAccepted(listener: (event: AcceptedClientUpdate) => void): () => void {
+  onClientUpdateAccepted(listener: (event: ClientUpdateEvent) => void): () => void {
     this.acceptListeners.add(listener);
     return () => this.acceptListeners.delete(listener);
   }
@@ -123,9 +123,7 @@ export class FakeDocHost implements DocHost {
     doc.off('afterTransaction', collect);
 
     const event: ClientUpdateEvent = { name, ref, doc, principal, update, added };
-    // As DocRegistry: the writes run in a server transaction of their own, right after the update.
-    const accepted: AcceptedClientUpdate = { ...event, alsoWrite: (write) => doc.transact(() => write(doc), { kind: 'server', actor: 'with-update' }) };
-    for (const listener of this.acceptListeners) listener(accepted);
+    for (const listener of this.acceptListeners) listener(event);
     this.emit(event);
     return event;
   }
