@@ -4,9 +4,15 @@ import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from './icons.tsx';
 
+/**
+ * A delivery state as the thread shows it: a receipt, or Sent without a time for a stored message
+ * on a channel where stored is sent (ChannelCapabilities.sentWhenStored).
+ */
+export type ShownDelivery = Omit<Receipt, 'at'> & { at?: number };
+
 export interface DeliveryStatusProps {
-  /** No receipt: the server has not handed the message to its channel yet (queued). */
-  receipt: Receipt | undefined;
+  /** None: the message has not reached the server, or its channel yet (queued). */
+  receipt: ShownDelivery | undefined;
   /** The conversation's channel: where read receipts may not exist, delivered says so. */
   channel?: Channel | undefined;
 }

@@ -1,16 +1,15 @@
 import { For, Match, Show, Switch } from 'solid-js';
 import { splitMentions } from '../../shared/notifications/mentions.ts';
 import type { Channel } from '../../shared/channels/capabilities.ts';
-import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { clockTime, fullDateTime } from '../lib/formatTime.ts';
-import { DeliveryStatus } from './DeliveryStatus.tsx';
+import { DeliveryStatus, type ShownDelivery } from './DeliveryStatus.tsx';
 import { AutomatedTag, EmailAttachments, EmailHtml, EmailSubject, EmailText } from './EmailParts.tsx';
 import { NoteIcon } from './icons.tsx';
 
 export interface MessageBubbleProps {
   entry: MessageEntry;
-  receipt: Receipt | undefined;
+  receipt: ShownDelivery | undefined;
   authorName: string;
   /** Written by the signed-in agent. */
   mine: boolean;

@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import type { ScrollPosition } from '../../shared/schema/agentDoc.ts';
-import type { Receipt } from '../../shared/schema/delivery.ts';
+import type { ShownDelivery } from './DeliveryStatus.tsx';
 import type { Author, MessageEntry } from '../../shared/schema/message.ts';
 import { dayLabel, sameDay } from '../lib/formatTime.ts';
 import { ArrowDownIcon } from './icons.tsx';
@@ -14,7 +14,8 @@ const AT_BOTTOM_PX = 48;
 
 export interface MessageListProps {
   messages: readonly MessageEntry[];
-  receipts: Record<string, Receipt>;
+  /** The delivery state shown under an entry (none: queued). */
+  deliveryOf: (entry: MessageEntry) => ShownDelivery | undefined;
   authorName: (author: Author) => string;
   me: string;
   now: number;
@@ -157,7 +158,7 @@ export function MessageList(props: MessageListProps) {
                   </Show>
                   <MessageBubble
                     entry={entry}
-                    receipt={props.receipts[entry.id]}
+                    receipt={props.deliveryOf(entry)}
                     authorName={props.authorName(entry.author)}
                     mine={entry.author.type === 'agent' && entry.author.id === props.me}
                     now={props.now}

@@ -160,7 +160,7 @@ export function ConversationPane(props: { id: string }) {
         <Match when={ready()}>
           <MessageList
             messages={conv.messages()}
-            receipts={conv.receipts}
+            deliveryOf={conv.deliveryOf}
             authorName={(author) => w.authorName(author, contactName())}
             me={me}
             now={w.now()}

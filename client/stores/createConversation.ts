@@ -1,11 +1,14 @@
-import { type Accessor, onCleanup } from 'solid-js';
+import { type Accessor, createMemo, onCleanup } from 'solid-js';
+import { CAPABILITIES, isChannel } from '../../shared/channels/capabilities.ts';
 import { conversationDoc, newId } from '../../shared/ids.ts';
 import { CONV_ROOTS, type ConversationMeta, type ConversationStatus } from '../../shared/schema/conversation.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import { mentionRanges } from '../../shared/notifications/mentions.ts';
 import { AgentEntrySchema, type MessageEntry } from '../../shared/schema/message.ts';
 import { type LibraryUse, MAX_USES_PER_MESSAGE } from '../../shared/schema/settings.ts';
+import type { ShownDelivery } from '../components/DeliveryStatus.tsx';
 import type { DocError, DocHandle, SyncClient } from '../sync/SyncClient.ts';
+import { unstoredEntryIds } from './unstoredEntries.ts';
 import { createYArraySignal, createYMapStore } from './yjsBridge.ts';
 
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: 'empty' | 'too-long' | 'not-loaded' };
@@ -15,8 +18,13 @@ export interface ConversationStore {
   handle: DocHandle;
   /** Entries in order (immutable once appended). */
   messages: Accessor<readonly MessageEntry[]>;
-  /** Message id → delivery receipt (no receipt: queued). */
+  /** Message id → delivery receipt, as the server wrote them. */
   receipts: Record<string, Receipt>;
+  /**
+   * What the thread shows under an agent's message: its receipt; on a channel where stored is
+   * sent (webchat, DLV1) Sent once the server is known to have stored it; otherwise nothing (queued).
+   */
+  deliveryOf(entry: MessageEntry): ShownDelivery | undefined;
   meta: Partial<ConversationMeta>;
   status: Accessor<ConversationStatus | undefined>;
   loaded: Accessor<boolean>;
@@ -46,11 +54,25 @@ export function createConversation(client: SyncClient, workspaceId: string, conv
   const receipts = createYMapStore<Receipt>(() => doc().getMap(CONV_ROOTS.receipts));
   const meta = createYMapStore<unknown>(() => doc().getMap(CONV_ROOTS.meta)) as Partial<ConversationMeta>;
   const state = createYMapStore<unknown>(() => doc().getMap(CONV_ROOTS.state));
+  // Entries written here that the server has not stored yet (re-read when either side moves).
+  const unstored = createMemo(() => {
+    messages();
+    return unstoredEntryIds(doc(), handle.stored());
+  });
+  const storedIsSent = () => {
+    const channel = meta.channel;
+    return isChannel(channel) && CAPABILITIES[channel].sentWhenStored;
+  };
   return {
     id: conversationId,
     handle,
     messages,
     receipts,
+    deliveryOf(entry) {
+      const receipt = receipts[entry.id];
+      if (receipt || entry.kind !== 'message' || entry.author.type !== 'agent' || !storedIsSent()) return receipt;
+      return unstored().has(entry.id) ? undefined : { status: 'sent' };
+    },
     meta,
     status: () => state.status as ConversationStatus | undefined,
     loaded: handle.loaded,

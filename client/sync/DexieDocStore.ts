@@ -13,6 +13,13 @@ export interface DexieDocStoreOptions {
 
 type Batch = Array<[string, Uint8Array[]]>;
 
+/** One document in the unload journal: updates not yet committed, and what the server is known to have stored. */
+interface JournalEntry {
+  doc: string;
+  updates: string[];
+  stored?: string;
+}
+
 /**
  * DocStore on the device's Dexie database (table `updates`, indexed by document name).
  *
@@ -28,6 +35,8 @@ type Batch = Array<[string, Uint8Array[]]>;
  */
 export class DexieDocStore implements DocStore {
   private readonly pending = new Map<string, Uint8Array[]>();
+  /** What the server is known to have stored, per document, until its row is written (journaled at unload too). */
+  private readonly pendingKnown = new Map<string, Uint8Array>();
   private readonly rows = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -121,7 +130,7 @@ export class DexieDocStore implements DocStore {
     this.inflight.add(batch);
     const done = () => {
       this.inflight.delete(batch);
-      if (this.inflight.size === 0 && this.pending.size === 0) this.journal?.removeItem(this.journalKey);
+      this.dropJournalIfDone();
     };
     return this.write((store) => {
       for (const [doc, updates] of batch) for (const data of updates) store.add({ doc, data });
@@ -145,11 +154,15 @@ export class DexieDocStore implements DocStore {
     };
     for (const batch of this.inflight) for (const [doc, updates] of batch) add(doc, updates);
     for (const [doc, updates] of this.pending) add(doc, updates);
+    for (const doc of this.pendingKnown.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
     if (this.journal) {
       try {
         if (byDoc.size === 0) this.journal.removeItem(this.journalKey);
         else {
-          const entries = [...byDoc].map(([doc, updates]) => ({ doc, updates: updates.map((u) => toBase64(u)) }));
+          const entries: JournalEntry[] = [...byDoc].map(([doc, updates]) => {
+            const known = this.pendingKnown.get(doc);
+            return { doc, updates: updates.map((u) => toBase64(u)), ...(known ? { stored: toBase64(known) } : {}) };
+          });
           this.journal.setItem(this.journalKey, JSON.stringify(entries));
         }
       } catch {
@@ -157,6 +170,11 @@ export class DexieDocStore implements DocStore {
       }
     }
     void this.flush().catch(() => undefined);
+  }
+
+  /** Everything journaled is in IndexedDB now: this page's journal is not needed any more. */
+  private dropJournalIfDone(): void {
+    if (this.inflight.size === 0 && this.pending.size === 0 && this.pendingKnown.size === 0) this.journal?.removeItem(this.journalKey);
   }
 
   /** Drops every unload journal of this database (sign-out forgets the device's copy). */
@@ -183,8 +201,9 @@ export class DexieDocStore implements DocStore {
     if (keys.length === 0) return;
     for (const key of keys) {
       try {
-        const entries = JSON.parse(journal.getItem(key) ?? '[]') as Array<{ doc: string; updates: string[] }>;
-        for (const { doc, updates } of entries) {
+        const entries = JSON.parse(journal.getItem(key) ?? '[]') as JournalEntry[];
+        for (const { doc, updates, stored } of entries) {
+          if (stored) this.saveKnownStored(doc, fromBase64(stored));
           const decoded = updates.map((u) => fromBase64(u));
           const queue = this.pending.get(doc);
           if (queue) queue.push(...decoded);
@@ -230,6 +249,35 @@ export class DexieDocStore implements DocStore {
 
   rowCount(name: string): number {
     return this.rows.get(name) ?? 0;
+  }
+
+  async loadKnownStored(names: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const result = new Map<string, Uint8Array>();
+    if (names.length === 0 || !(await this.ready)) return result;
+    const rows = await this.db.stored.bulkGet([...names]);
+    for (const row of rows) if (row) result.set(row.doc, row.sv);
+    // One not written yet is newer (it only grows).
+    for (const name of names) {
+      const pending = this.pendingKnown.get(name);
+      if (pending) result.set(name, pending);
+    }
+    return result;
+  }
+
+  saveKnownStored(name: string, stateVector: Uint8Array): void {
+    if (this.closed) return;
+    this.pendingKnown.set(name, stateVector);
+    // Losing one is harmless (the server's sync step 1 tells it again at the next connection),
+    // but until then stored replies would show as queued offline: kept pending, and journaled.
+    void this.ready
+      .then((ok) => (ok && !this.closed ? this.db.stored.put({ doc: name, sv: stateVector }) : undefined))
+      .then(
+        () => {
+          if (this.pendingKnown.get(name) === stateVector) this.pendingKnown.delete(name);
+          this.dropJournalIfDone();
+        },
+        () => undefined,
+      );
   }
 
   close(): void {

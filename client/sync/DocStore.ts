@@ -16,6 +16,13 @@ export interface DocStore {
   replace(name: string, state: Uint8Array): Promise<void>;
   /** Forgets a document. */
   remove(name: string): Promise<void>;
+  /**
+   * What the server is known to have stored of each document (client/sync/knownStored.ts), as
+   * encoded state vectors; a document with nothing known is absent.
+   */
+  loadKnownStored(names: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /** Replaces what the server is known to have stored of a document (written in the background). */
+  saveKnownStored(name: string, stateVector: Uint8Array): void;
   /** Starts writing every queued update now; resolves when written. */
   flush(): Promise<void>;
   /** The page may be going away: keep every uncommitted update somewhere that survives it, now. */

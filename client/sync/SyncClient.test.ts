@@ -5,6 +5,7 @@ import { draftRoot } from '../../shared/schema/agentDoc.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import { DexieDocStore } from './DexieDocStore.ts';
 import { LocalDatabase } from './LocalDatabase.ts';
+import { unstoredEntryIds } from '../stores/unstoredEntries.ts';
 import { type SyncClientOptions, SyncClient } from './SyncClient.ts';
 import { FakeSyncServer, ManualTimers } from './testing/FakeSyncServer.ts';
 
@@ -321,5 +322,62 @@ describe('SyncClient after update-rejected', () => {
     await settle(server);
     expect(texts(h2.doc())).toEqual(['keep me']);
     expect(texts(server.doc(CONV))).toEqual(['keep me']);
+  });
+});
+
+describe('SyncClient, what the server has stored', () => {
+  it('knows which of its messages the server has stored: from its acknowledgement, its step 1 and what it relays, also offline after a reload', async () => {
+    const db = new LocalDatabase(`stored-${dbCounter++}`);
+    const store = await DexieDocStore.open(db);
+    const server = new FakeSyncServer();
+    const timers = new ManualTimers();
+    server.change(CONV, (doc) => append(doc, message('c1', 'hello', 'contact1')));
+    const first = makeClient(server, timers, { store });
+    first.start();
+    const h1 = first.retain(CONV);
+    await settle(server);
+    // What the server sent (its step 2, behind its step 1) is stored there.
+    expect(unstoredEntryIds(h1.doc(), h1.stored())).toEqual(new Set());
+
+    // Sent but not acknowledged (not durable yet): unstored until the acknowledgement comes.
+    server.acknowledge = false;
+    append(h1.doc(), message('m1', 'reply'));
+    await settle(server);
+    expect(texts(server.doc(CONV))).toEqual(['hello', 'reply']);
+    expect(unstoredEntryIds(h1.doc(), h1.stored())).toEqual(new Set(['m1']));
+    server.acknowledge = true;
+    append(h1.doc(), message('m2', 'second reply'));
+    await settle(server);
+    // m2's acknowledgement says where its clientID ends: m1 before it is stored too (no gaps, CID2).
+    expect(unstoredEntryIds(h1.doc(), h1.stored())).toEqual(new Set());
+    // Unacknowledged again; a reconnect's step 1 (the server's state vector) settles it.
+    server.acknowledge = false;
+    append(h1.doc(), message('m2b', 'third reply'));
+    await settle(server);
+    expect(unstoredEntryIds(h1.doc(), h1.stored())).toEqual(new Set(['m2b']));
+    server.acknowledge = true;
+    server.disconnectAll();
+    timers.advance(60_000);
+    await settle(server);
+    expect(unstoredEntryIds(h1.doc(), h1.stored())).toEqual(new Set());
+
+    // Written offline: unstored, and still so after a reload offline; stored ones stay stored.
+    server.disconnectAll();
+    server.reachable = false;
+    append(h1.doc(), message('m3', 'offline reply'));
+    await first.flush();
+    first.destroy();
+    const second = makeClient(server, timers, { store });
+    second.start();
+    const h2 = second.retain(CONV);
+    await h2.whenLoaded;
+    expect(texts(h2.doc())).toEqual(['hello', 'reply', 'second reply', 'third reply', 'offline reply']);
+    expect(unstoredEntryIds(h2.doc(), h2.stored())).toEqual(new Set(['m3']));
+    // Back online: sent once, acknowledged.
+    server.reachable = true;
+    timers.advance(60_000);
+    await settle(server);
+    expect(unstoredEntryIds(h2.doc(), h2.stored())).toEqual(new Set());
+    expect(texts(server.doc(CONV))).toEqual(['hello', 'reply', 'second reply', 'third reply', 'offline reply']);
   });
 });

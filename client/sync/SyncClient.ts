@@ -10,11 +10,13 @@ import type { ClientAction } from '../../shared/protocol/closeCodes.ts';
 import { ACTIVITY_PING_MS, type ClientControl, type ServerControl } from '../../shared/protocol/control.ts';
 import { MessageType } from '../../shared/protocol/messageTypes.ts';
 import { decodeMuxFrame, encodeMuxFrame } from '../../shared/protocol/multiplex.ts';
+import { decodeStored } from '../../shared/protocol/stored.ts';
 import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { backoffDelay } from './backoffDelay.ts';
 import { closeAction } from './closeAction.ts';
 import type { DocStore } from './DocStore.ts';
+import { advancedClocks, type KnownStored, raiseKnown } from './knownStored.ts';
 import { ORIGIN } from './origins.ts';
 import { parseServerControl } from './parseServerControl.ts';
 import { applyReapply, isEmptyPlan, planReapply } from './planReapply.ts';
@@ -96,6 +98,11 @@ export interface DocHandle {
   readonly loaded: Accessor<boolean>;
   /** In step with the server on the current connection. */
   readonly synced: Accessor<boolean>;
+  /**
+   * What the server is known to have stored of this document (knownStored.ts): per clientID, the
+   * clock below which everything is durable there. Same Map, signalled whenever it grows.
+   */
+  readonly stored: Accessor<ReadonlyMap<number, number>>;
   readonly error: Accessor<DocError | null>;
   readonly whenLoaded: Promise<void>;
   /** Awareness of the current doc (created on first use). */
@@ -123,6 +130,8 @@ export interface SyncClientOptions {
   timers?: Timers;
   /** Rows of one document before it is compacted to a single row. */
   compactAfterRows?: number;
+  /** What the server is known to have stored is written to IndexedDB at most this often. */
+  knownStoredSaveMs?: number;
   /** A second refusal this soon after a reset drops local changes instead of re-applying them again. */
   refusalLoopMs?: number;
 }
@@ -145,6 +154,11 @@ class DocEntry {
   awareness: awarenessProtocol.Awareness | null = null;
   releaseTimer: unknown = null;
   offDoc: () => void = () => {};
+  /** What the server is known to have stored (knownStored.ts); `storedSaveTimer` set while unsaved. */
+  readonly known: KnownStored = new Map();
+  storedSaveTimer: unknown = null;
+  readonly stored: Accessor<ReadonlyMap<number, number>>;
+  readonly setStored: Setter<ReadonlyMap<number, number>>;
   readonly doc: Accessor<Y.Doc>;
   readonly setDoc: Setter<Y.Doc>;
   readonly loaded: Accessor<boolean>;
@@ -165,6 +179,7 @@ class DocEntry {
     [this.doc, this.setDoc] = createSignal(current, { equals: false });
     [this.loaded, this.setLoaded] = createSignal(false);
     [this.synced, this.setSynced] = createSignal(false);
+    [this.stored, this.setStored] = createSignal<ReadonlyMap<number, number>>(this.known, { equals: false });
     [this.error, this.setError] = createSignal<DocError | null>(null);
     this.whenLoaded = new Promise((resolve) => (this.resolveLoaded = resolve));
   }
@@ -254,6 +269,7 @@ export class SyncClient {
       doc: e.doc,
       loaded: e.loaded,
       synced: e.synced,
+      stored: e.stored,
       error: e.error,
       whenLoaded: e.whenLoaded,
       awareness: () => this.awarenessOf(e, e.doc()),
@@ -272,11 +288,13 @@ export class SyncClient {
 
   /** Starts writing every queued IndexedDB write now (pagehide, tests). */
   flush(): Promise<void> {
+    this.saveAllKnownStored();
     return this.store?.flush() ?? Promise.resolve();
   }
 
   /** The page is going away: write everything queued (first) and tell others we left (awareness). */
   pageHide(): void {
+    this.saveAllKnownStored();
     this.store?.flushBeforeUnload();
     for (const entry of this.entries.values()) {
       const awareness = entry.awareness;
@@ -504,12 +522,31 @@ export class SyncClient {
         if (awareness) this.sendAwareness(entry, [...awareness.getStates().keys()]);
         return;
       }
+      case MessageType.stored: {
+        let clocks: Map<number, number>;
+        try {
+          clocks = decodeStored(decoder);
+        } catch {
+          return;
+        }
+        this.learnStored(entry, clocks);
+        return;
+      }
       default:
         return; // unknown message types are ignored, not fatal
     }
   }
 
   private onSync(entry: DocEntry, decoder: decoding.Decoder): void {
+    // The server's step 1 is its state vector, sent once all it covers is durable: all stored.
+    const peek = decoding.clone(decoder);
+    if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+      try {
+        this.learnStored(entry, Y.decodeStateVector(decoding.readVarUint8Array(peek)));
+      } catch {
+        // readSyncMessage below refuses it the same way
+      }
+    }
     const target = entry.fresh ?? entry.current;
     const reply = encoding.createEncoder();
     encoding.writeVarUint(reply, MessageType.sync);
@@ -606,15 +643,24 @@ export class SyncClient {
     const batch = this.loadQueue;
     this.loadQueue = [];
     let rows = new Map<string, Uint8Array[]>();
+    let known = new Map<string, Uint8Array>();
     if (this.store) {
-      try {
-        rows = await this.store.loadMany(batch.map((e) => e.name));
-      } catch {
-        rows = new Map();
-      }
+      const names = batch.map((e) => e.name);
+      [rows, known] = await Promise.all([
+        this.store.loadMany(names).catch(() => new Map<string, Uint8Array[]>()),
+        this.store.loadKnownStored(names).catch(() => new Map<string, Uint8Array>()),
+      ]);
     }
     for (const entry of batch) {
       if (entry.disposed) continue;
+      const sv = known.get(entry.name);
+      if (sv) {
+        try {
+          if (raiseKnown(entry.known, Y.decodeStateVector(sv))) entry.setStored(entry.known);
+        } catch {
+          // unreadable: the server's next step 1 tells us again
+        }
+      }
       const updates = rows.get(entry.name) ?? [];
       // Changes made before the load (none expected: views wait for `loaded`) still get saved.
       const changedEarly = entry.current.store.clients.size > 0;
@@ -668,8 +714,36 @@ export class SyncClient {
         this.refresh();
       }
     };
+    // What the server sends us is stored there (it is durable before it is relayed).
+    const onTransaction = (tr: Y.Transaction) => {
+      if (tr.origin === ORIGIN.remote && entry.current === doc && !entry.disposed) this.learnStored(entry, advancedClocks(tr.beforeState, tr.afterState));
+    };
     doc.on('update', onUpdate);
-    entry.offDoc = () => doc.off('update', onUpdate);
+    doc.on('afterTransaction', onTransaction);
+    entry.offDoc = () => {
+      doc.off('update', onUpdate);
+      doc.off('afterTransaction', onTransaction);
+    };
+  }
+
+  /** The server has stored `clocks` of this document (knownStored.ts): remembered, and saved soon. */
+  private learnStored(entry: DocEntry, clocks: Iterable<[number, number]>): void {
+    if (!raiseKnown(entry.known, clocks)) return;
+    entry.setStored(entry.known);
+    if (this.store && entry.storedSaveTimer === null) {
+      entry.storedSaveTimer = this.timers.setTimeout(() => this.saveKnownStored(entry), this.options.knownStoredSaveMs ?? 1000);
+    }
+  }
+
+  private saveKnownStored(entry: DocEntry): void {
+    if (entry.storedSaveTimer === null) return;
+    this.timers.clearTimeout(entry.storedSaveTimer);
+    entry.storedSaveTimer = null;
+    this.store?.saveKnownStored(entry.name, Y.encodeStateVector(entry.known));
+  }
+
+  private saveAllKnownStored(): void {
+    for (const entry of this.entries.values()) this.saveKnownStored(entry);
   }
 
   private compact(entry: DocEntry): void {
@@ -746,6 +820,7 @@ export class SyncClient {
 
   private dispose(entry: DocEntry): void {
     if (entry.releaseTimer) this.timers.clearTimeout(entry.releaseTimer);
+    this.saveKnownStored(entry);
     entry.disposed = true;
     entry.offDoc();
     entry.awareness?.destroy();

@@ -21,6 +21,12 @@ export interface ChannelCapabilities {
   readReceipts: 'yes' | 'recipient' | 'no';
   /** How delivery is confirmed. */
   delivery: 'receipt' | 'carrier' | 'bounce-detection';
+  /**
+   * The contact reads the conversation from us (webchat), so a message the server has stored is
+   * sent: no `sent` receipt is written; the thread shows Sent once the server is known to have
+   * stored it (DLV1, shared/protocol/stored.ts). Elsewhere Sent means the provider took it.
+   */
+  sentWhenStored: boolean;
   /** Shown in the composer where typing cannot be carried. */
   typingHint?: string;
   /** Shown where read tracking is unavailable. */
@@ -28,7 +34,7 @@ export interface ChannelCapabilities {
 }
 
 export const CAPABILITIES: Record<Channel, ChannelCapabilities> = {
-  webchat: { label: 'Webchat', typingInbound: true, typingOutbound: true, readReceipts: 'yes', delivery: 'receipt' },
+  webchat: { label: 'Webchat', typingInbound: true, typingOutbound: true, readReceipts: 'yes', delivery: 'receipt', sentWhenStored: true },
   whatsapp: {
     label: 'WhatsApp',
     typingInbound: false,
@@ -36,6 +42,7 @@ export const CAPABILITIES: Record<Channel, ChannelCapabilities> = {
     typingHint: 'WhatsApp does not tell us when the customer is typing (they do see that you are)',
     readReceipts: 'recipient',
     delivery: 'receipt',
+    sentWhenStored: false,
     readHint: 'Read receipts only if the contact has not turned them off',
   },
   sms: {
@@ -44,6 +51,7 @@ export const CAPABILITIES: Record<Channel, ChannelCapabilities> = {
     typingOutbound: false,
     readReceipts: 'no',
     delivery: 'carrier',
+    sentWhenStored: false,
     typingHint: 'SMS cannot show typing: the customer may be writing a reply you cannot see',
     readHint: 'SMS has no read receipts',
   },
@@ -53,6 +61,7 @@ export const CAPABILITIES: Record<Channel, ChannelCapabilities> = {
     typingOutbound: false,
     readReceipts: 'no',
     delivery: 'bounce-detection',
+    sentWhenStored: false,
     typingHint: 'Email cannot show typing',
     readHint: 'Email read tracking is not available; delivered means no bounce arrived',
   },

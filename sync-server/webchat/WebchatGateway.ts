@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import { ID_PATTERN, conversationDoc, newId } from '../../shared/ids.ts';
 import { CloseCode } from '../../shared/protocol/closeCodes.ts';
 import {
@@ -101,7 +102,7 @@ const toVisitor = (row: VisitorRow): Visitor => ({
  * names the conversation; no frame carries a conversation id) and sees only `message` entries,
  * never notes or history events (CONV4). A message is stored once per `clientMsgId` (WEB2).
  *
- * Receipts of agent messages: `sent` in the very update that stores the message (sentWhenStored);
+ * Receipts of agent messages: none for `sent`, which a stored message is (sentWhenStored, DLV1);
  * `delivered` when the visitor's browser has received the frame, proven by a websocket ping sent
  * right after it coming back as a pong (TCP keeps order, and browsers answer pings themselves);
  * `read` when the widget reports `read` while the chat is open and the page visible.
@@ -109,7 +110,7 @@ const toVisitor = (row: VisitorRow): Visitor => ({
 export class WebchatGateway implements ChannelAdapter {
   readonly channel = 'webchat' as const;
   /** The widget loads the conversation from us: a message is sent once stored (ChannelAdapter). */
-  readonly sentWhenStored = true;
+  readonly sentWhenStored = CAPABILITIES.webchat.sentWhenStored;
   private readonly db: Database;
   private readonly docs: DocHost;
   private readonly conversations: ConversationService;

@@ -36,3 +36,39 @@ test('a reply sent offline is queued, then delivered exactly once when the conne
     await closeAll(dana, visitor);
   }
 });
+
+test('a webchat reply shows Sent once the server has stored it, also after an offline reload; one written offline stays Queued', async ({ browser }) => {
+  const contact = unique('Away Ava');
+  const visitor = await openVisitor(browser, contact);
+  const dana = await openAgent(browser, 'dana');
+  try {
+    await visitorSays(visitor, 'Is the blue one back in stock?');
+    await visitor.context.close(); // the visitor leaves: nothing can be delivered, Sent is as far as it goes
+    await openConversation(dana.page, contact);
+    await expect.poll(() => dana.page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+
+    const stored = unique('Yes, since this morning');
+    await send(dana.page, contact, stored);
+    const storedBubble = entry(dana.page, contact, stored);
+    await expect(storedBubble.getByTitle('Sent')).toBeVisible();
+
+    await dana.context.setOffline(true);
+    await expect(connection(dana.page)).toContainText('Offline');
+    const offline = unique('Shall I reserve one for you?');
+    await send(dana.page, contact, offline);
+    await expect(entry(dana.page, contact, offline)).toContainText('Queued');
+
+    // Reloaded offline: the device still knows which replies the server has.
+    await dana.page.reload();
+    await expect(connection(dana.page)).toContainText('Offline');
+    await expect(storedBubble.getByTitle('Sent')).toBeVisible();
+    await expect(entry(dana.page, contact, offline)).toContainText('Queued');
+
+    await dana.context.setOffline(false);
+    await expect(connection(dana.page)).toHaveText(/Online/);
+    await expect(entry(dana.page, contact, offline).getByTitle('Sent')).toBeVisible();
+    await expect(entry(dana.page, contact, offline)).toHaveCount(1);
+  } finally {
+    await closeAll(dana);
+  }
+});

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import type { ServerControl } from '../../../shared/protocol/control.ts';
 import { MessageType } from '../../../shared/protocol/messageTypes.ts';
 import { decodeMuxFrame, encodeMuxFrame } from '../../../shared/protocol/multiplex.ts';
+import { encodeStored } from '../../../shared/protocol/stored.ts';
 import type { RejectReason } from '../../../shared/protocol/rejectReasons.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
 import type { SocketLike, Timers } from '../SyncClient.ts';
@@ -13,7 +14,8 @@ import type { SocketLike, Timers } from '../SyncClient.ts';
  * An in-memory stand-in for the sync server, speaking the multiplexed protocol, for client
  * tests. Nothing moves until the test calls `flush()`; no timers, no sleeps.
  *
- * It answers step 1 with step 2 and its own step 1, relays updates to other subscribers, and
+ * It answers step 1 with step 2 and its own step 1, relays updates to other subscribers,
+ * acknowledges each applied update to its sender (`stored`, unless `acknowledge` is off), and
  * refuses an update (nothing of it applied) when it leaves a clock gap (missing-dependency, as
  * CID2) or when the test's `refuse` says so.
  */
@@ -27,6 +29,8 @@ export class FakeSyncServer {
   /** Every update-rejected the server sent. */
   readonly rejected: Array<{ doc: string; reason: RejectReason }> = [];
   helloVersion = PROTOCOL_VERSION;
+  /** While false, applied updates are not acknowledged (`stored`), as if not yet durable. */
+  acknowledge = true;
 
   /** A socket factory for SyncClient's `createSocket`. */
   readonly createSocket = (url: string): SocketLike => {
@@ -204,6 +208,7 @@ export class FakeConnection {
       return;
     }
     Y.applyUpdate(doc, update, this);
+    if (this.server.acknowledge) this.toClient.push(encodeMuxFrame(docName, encodeStored(Y.parseUpdateMeta(update).to)));
   }
 }
 
