@@ -1,7 +1,6 @@
 import { render } from 'solid-js/web';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Receipt } from '../../shared/schema/delivery.ts';
-import { DeliveryStatus } from './DeliveryStatus.tsx';
+import { DeliveryStatus, type ShownDelivery } from './DeliveryStatus.tsx';
 
 let dispose: (() => void) | null = null;
 afterEach(() => {
@@ -10,7 +9,7 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function mount(receipt: Receipt | undefined, channel?: 'whatsapp' | 'sms') {
+function mount(receipt: ShownDelivery | undefined, channel?: 'whatsapp' | 'sms') {
   const root = document.createElement('div');
   document.body.append(root);
   dispose = render(() => <DeliveryStatus receipt={receipt} channel={channel} />, root);
@@ -24,6 +23,16 @@ describe('DeliveryStatus', () => {
     expect(mount({ status: 'sent', at: 1 }).textContent).toBe('Sent');
     dispose?.();
     expect(mount({ status: 'read', at: 1 }).querySelector('.delivery--read')?.textContent).toBe('Read');
+  });
+
+  it('tells a message still on this device from one the server is handing to the provider', () => {
+    const queued = mount(undefined, 'whatsapp');
+    expect(queued.textContent).toBe('Queued');
+    expect(queued.querySelector('.delivery')?.getAttribute('title')).toMatch(/Not on the server yet/);
+    dispose?.();
+    const sending = mount({ status: 'sending' }, 'whatsapp');
+    expect(sending.textContent).toBe('Sending');
+    expect(sending.querySelector('.delivery')?.getAttribute('title')).toBe('Sending. On the server, being handed to WhatsApp');
   });
 
   it('says on delivered where read receipts may never come', () => {

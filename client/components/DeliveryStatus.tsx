@@ -5,13 +5,14 @@ import type { Receipt } from '../../shared/schema/delivery.ts';
 import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from './icons.tsx';
 
 /**
- * A delivery state as the thread shows it: a receipt, or Sent without a time for a stored message
- * on a channel where stored is sent (ChannelCapabilities.sentWhenStored).
+ * A delivery state as the thread shows it: a receipt; Sent without a time for a stored message
+ * on a channel where stored is sent (ChannelCapabilities.sentWhenStored); or `sending` (client
+ * only) for a message the server has stored and is handing to its provider.
  */
-export type ShownDelivery = Omit<Receipt, 'at'> & { at?: number };
+export type ShownDelivery = (Omit<Receipt, 'at'> | { status: 'sending' }) & { at?: number };
 
 export interface DeliveryStatusProps {
-  /** None: the message has not reached the server, or its channel yet (queued). */
+  /** None: the message has not reached the server yet (queued on this device). */
   receipt: ShownDelivery | undefined;
   /** The conversation's channel: where read receipts may not exist, delivered says so. */
   channel?: Channel | undefined;
@@ -30,14 +31,16 @@ export function DeliveryStatus(props: DeliveryStatusProps) {
   const caps = () => (props.channel ? CAPABILITIES[props.channel] : undefined);
   /** Hover text: the state, when it was reached, and for delivered where "read" cannot follow. */
   const title = () => {
-    const label = { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed' }[status()];
+    const label = { queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed' }[status()];
     const parts = [when() ? `${label} ${when()}` : label];
+    if (status() === 'queued' && !props.receipt) parts.push('Not on the server yet: it goes out when this device is connected');
+    if (status() === 'sending') parts.push(`On the server, being handed to ${caps()?.label ?? 'the channel'}`);
     if (status() === 'delivered' && caps()?.readReceipts !== 'yes' && caps()?.readHint) parts.push(caps()!.readHint!);
     return parts.join('. ');
   };
   const reason = () => {
     const r = props.receipt;
-    if (!r?.reason) return 'No reason was given';
+    if (!r || !('reason' in r) || !r.reason) return 'No reason was given';
     return r.code && !r.reason.includes(r.code) ? `${r.reason} (code ${r.code})` : r.reason;
   };
   return (
@@ -59,6 +62,10 @@ export function DeliveryStatus(props: DeliveryStatusProps) {
             <Match when={status() === 'queued'}>
               <ClockIcon size={13} />
               <span>Queued</span>
+            </Match>
+            <Match when={status() === 'sending'}>
+              <ClockIcon size={13} />
+              <span>Sending</span>
             </Match>
             <Match when={status() === 'sent'}>
               <CheckIcon size={14} />

@@ -21,8 +21,9 @@ export interface ConversationStore {
   /** Message id → delivery receipt, as the server wrote them. */
   receipts: Record<string, Receipt>;
   /**
-   * What the thread shows under an agent's message: its receipt; on a channel where stored is
-   * sent (webchat, DLV1) Sent once the server is known to have stored it; otherwise nothing (queued).
+   * What the thread shows under an agent's message: its receipt; without one, nothing (queued)
+   * until the server is known to have stored it, then Sent on a channel where stored is sent
+   * (webchat, DLV1) and Sending elsewhere (the server is handing it to the provider).
    */
   deliveryOf(entry: MessageEntry): ShownDelivery | undefined;
   meta: Partial<ConversationMeta>;
@@ -70,8 +71,8 @@ export function createConversation(client: SyncClient, workspaceId: string, conv
     receipts,
     deliveryOf(entry) {
       const receipt = receipts[entry.id];
-      if (receipt || entry.kind !== 'message' || entry.author.type !== 'agent' || !storedIsSent()) return receipt;
-      return unstored().has(entry.id) ? undefined : { status: 'sent' };
+      if (receipt || entry.kind !== 'message' || entry.author.type !== 'agent' || unstored().has(entry.id)) return receipt;
+      return storedIsSent() ? { status: 'sent' } : { status: 'sending' };
     },
     meta,
     status: () => state.status as ConversationStatus | undefined,
