@@ -7,7 +7,7 @@ import type { Fanout } from '../fanout/Fanout.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { type ClientIdRegistry, SERVER_OWNER } from '../rules/ClientIdRegistry.ts';
-import { type Validation, validateUpdate } from '../rules/validateUpdate.ts';
+import { type Validation, nothingNew, validateUpdate } from '../rules/validateUpdate.ts';
 import type { DocStore } from '../storage/DocStore.ts';
 import { encodeStored } from '../../shared/protocol/stored.ts';
 import { SharedFrame, SyncMessage, muxPrefix, prefixed, syncFrame } from '../transport/frames.ts';
@@ -206,7 +206,7 @@ export class DocRegistry implements DocHost {
    * `receivedAt` (performance.now()) feeds the fan-out latency metric.
    */
   applyClientUpdate(live: LiveDoc, update: Uint8Array, origin: ClientOrigin, receivedAt = performance.now()): Validation {
-    if (live.gone) return { ok: true, changes: false, newClientIds: [], added: new Map(), stored: new Map() };
+    if (live.gone) return nothingNew();
     const result = validateUpdate(
       { doc: live.doc, name: live.name, ref: live.ref, principal: origin.principal, clientIds: this.opts.clientIds },
       update,
@@ -499,10 +499,10 @@ export class DocRegistry implements DocHost {
     this.drain(live);
   }
 
-  /** Sends `update` to every subscriber but the one it came from, encoded once per framing. */
   /**
-   * Sends a durable update to every subscriber but its sender (`except`), which instead gets a
-   * `stored` acknowledgement of it on a multiplexed connection (shared/protocol/stored.ts).
+   * Sends a durable update to every subscriber but its sender (`except`), encoded once per
+   * framing; the sender instead gets a `stored` acknowledgement of it on a multiplexed connection
+   * (shared/protocol/stored.ts).
    */
   private broadcast(live: LiveDoc, update: Uint8Array, except: string | null, stored: ReadonlyMap<number, number> | null): void {
     if (live.subscribers.size === 0) return;

@@ -74,7 +74,8 @@ export function validateUpdate(ctx: ValidateContext, update: Uint8Array): Valida
 
 const NOTHING_STORED: ReadonlyMap<number, number> = new Map();
 
-function nothingNew(): Accepted {
+/** An accepted update that changes nothing (nothing to apply, store or acknowledge). */
+export function nothingNew(): Accepted {
   return { ok: true, changes: false, newClientIds: [], added: new Map(), stored: NOTHING_STORED };
 }
 
