@@ -1,4 +1,5 @@
-import { For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+import { COMPACT_LAYOUT, createMediaQuery } from '../lib/createMediaQuery.ts';
 import type { AgentPresence } from '../../shared/schema/presence.ts';
 import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
 import { availabilityText } from '../stores/createAvailability.ts';
@@ -7,6 +8,8 @@ import { PresenceDot } from './PresenceDot.tsx';
 /**
  * Who is available: each active member with a green / yellow / gray dot and its state ("auto"
  * when derived). Admins and leads get "Set Offline" for others who are not Offline (PRS2).
+ * Where the sidebar is a bar above the list (tablet and phone widths), the list folds behind its
+ * heading, a disclosure button, so it does not push the conversations off the screen.
  */
 export function TeamPanel(props: {
   members: MemberSummary[];
@@ -16,12 +19,29 @@ export function TeamPanel(props: {
   onSetOffline: (agentId: string) => void;
 }) {
   const online = () => props.members.filter((m) => props.presence(m.id)?.status === 'online').length;
+  const compact = createMediaQuery(COMPACT_LAYOUT);
+  const [unfolded, setUnfolded] = createSignal(false);
+  const title = () => (
+    <>
+      Team <span class="team-panel__count">{online()} online</span>
+    </>
+  );
   return (
-    <section class="team-panel" aria-labelledby="team-panel-title">
+    <section class="team-panel" classList={{ 'team-panel--unfolded': compact() && unfolded() }} aria-labelledby="team-panel-title">
       <h2 class="team-panel__title" id="team-panel-title">
-        Team <span class="team-panel__count">{online()} online</span>
+        <Show when={compact()} fallback={title()}>
+          <button
+            type="button"
+            class="team-panel__toggle"
+            aria-expanded={unfolded() ? 'true' : 'false'}
+            aria-controls="team-panel-list"
+            onClick={() => setUnfolded(!unfolded())}
+          >
+            {title()}
+          </button>
+        </Show>
       </h2>
-      <ul class="team-panel__list">
+      <ul class="team-panel__list" id="team-panel-list" hidden={compact() && !unfolded()}>
         <For each={props.members}>
           {(m) => (
             <li class="team-panel__member" data-agent-id={m.id}>

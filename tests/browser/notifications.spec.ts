@@ -1,5 +1,6 @@
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { closeAll, composer, entry, newContext, openConversation, row, send, signIn, socketVisitor, unique } from '../helpers/browserActors.ts';
+import { openMailClient, uniqueAddress } from '../helpers/customerMail.ts';
 
 /**
  * Notifications in Chromium. What is real: the permission (granted through the browser
@@ -240,4 +241,33 @@ test('a preference changed on one device applies on the agent’s other device a
   await box(phone).check();
   await expect(box(laptop)).toBeChecked();
   await closeAll(...contexts.map((context) => ({ context })));
+});
+
+test('a toast never covers the open thread’s actions, however tall its header (email: subject and read hint)', async ({ browser }) => {
+  const sam = await samWithNotifications(browser);
+  const customer = { context: await newContext(browser) };
+  const visitor = await socketVisitor(unique('Toast Visitor'));
+  try {
+    const name = unique('Tall Header');
+    const client = await openMailClient(await customer.context.newPage(), { address: uniqueAddress(name), name });
+    await client.write({ subject: unique('Where is the invoice for my order?'), text: unique('Could you send me the invoice?') });
+    await openConversation(sam.page, name);
+
+    await visitor.say('Hello from the shop');
+    const toast = sam.page.getByRole('region', { name: 'New activity' }).getByRole('status').filter({ hasText: visitor.name });
+    await expect(toast).toBeVisible();
+    const header = sam.page.locator('.thread-header');
+    const [t, h] = [await toast.boundingBox(), await header.boundingBox()];
+    expect(t && h && t.y >= h.y + h.height).toBe(true);
+
+    // The actions under it answer clicks while the toast is up (it stays 8 s).
+    await sam.page.getByRole('button', { name: 'Resolve' }).click();
+    await expect(sam.page.getByRole('button', { name: 'Reopen' })).toBeVisible();
+    const details = sam.page.getByRole('button', { name: 'Contact details' });
+    await details.click();
+    await expect(details).toHaveAttribute('aria-expanded', 'true');
+  } finally {
+    await visitor.close();
+    await closeAll(sam, customer);
+  }
 });

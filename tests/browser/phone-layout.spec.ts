@@ -10,6 +10,15 @@ test('at phone width the inbox is usable: list, then the thread with a back butt
   try {
     await signIn(page, 'sam');
     await expect(row(page, visitor.name)).toBeVisible();
+    // The team folds behind its heading so the list starts near the top; it unfolds on demand.
+    const team = page.getByRole('region', { name: /^Team/ });
+    const toggle = team.getByRole('button', { name: /^Team \d+ online$/ });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(team.getByRole('listitem')).toHaveCount(0);
+    await toggle.click();
+    await expect(team.getByRole('listitem').filter({ hasText: 'Sam Patel (you)' })).toContainText('Online');
+    await toggle.click();
+    await expect(team.getByRole('listitem')).toHaveCount(0);
     await page.screenshot({ path: 'test-results/phone-list.png' });
     await row(page, visitor.name).click();
     const box = composer(page, visitor.name);
@@ -17,6 +26,19 @@ test('at phone width the inbox is usable: list, then the thread with a back butt
     await page.screenshot({ path: 'test-results/phone-thread.png' });
     await page.getByRole('button', { name: /back/i }).or(page.getByRole('link', { name: /back/i })).first().click();
     await expect(row(page, visitor.name)).toBeInViewport();
+
+    // A tablet-sized window: the sidebar is a bar over the list and the thread, which keeps
+    // room for the contact's name and its actions.
+    await page.setViewportSize({ width: 900, height: 700 });
+    await row(page, visitor.name).click();
+    await expect(page.getByRole('heading', { level: 2, name: visitor.name })).toBeVisible();
+    expect((await page.getByRole('heading', { level: 2, name: visitor.name }).evaluate((h) => h.scrollWidth <= h.clientWidth))).toBe(true);
+    await expect(page.getByRole('button', { name: 'Contact details' })).toBeInViewport();
+    const [details, resolve] = [await page.getByRole('button', { name: 'Contact details' }).boundingBox(), await page.getByRole('button', { name: 'Resolve' }).boundingBox()];
+    expect(details?.y).toBe(resolve?.y); // side by side, not stacked in a narrow column
+    await expect(composer(page, visitor.name)).toBeInViewport();
+    await expect(row(page, visitor.name)).toBeInViewport();
+    await page.screenshot({ path: 'test-results/tablet-thread.png' });
   } finally {
     await visitor.close();
     await closeAll({ context });
