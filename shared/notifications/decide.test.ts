@@ -235,13 +235,13 @@ describe('start-of-shift summary', () => {
   ];
 
   it('NTF10: counts unread messages in my conversations as one summary', () => {
-    expect(shiftSummary({ conversations, read: { a: 1, e: 2 } }, 'sam', prefs())).toEqual({ messages: 7, conversations: 2, text: '7 new messages in 2 conversations' });
+    expect(shiftSummary({ conversations, read: { a: 1, e: 2 } }, 'sam', prefs())).toEqual({ messages: 7, conversations: 2, text: '7 new messages in 2 of your conversations' });
   });
 
   it('NTF10: includes unassigned conversations when opted in, and says nothing when all is read', () => {
-    expect(shiftSummary({ conversations, read: {} }, 'sam', prefs({ unassigned: true }))?.text).toBe('14 new messages in 4 conversations');
+    expect(shiftSummary({ conversations, read: {} }, 'sam', prefs({ unassigned: true }))?.text).toBe('14 new messages in 4 conversations assigned to you or unassigned');
     expect(shiftSummary({ conversations, read: { a: 5, b: 3, e: 2 } }, 'sam', prefs())).toBeNull();
-    expect(shiftSummary({ conversations: [conversations[0]!], read: { a: 4 } }, 'sam', prefs())?.text).toBe('1 new message in 1 conversation');
+    expect(shiftSummary({ conversations: [conversations[0]!], read: { a: 4 } }, 'sam', prefs())?.text).toBe('1 new message in 1 of your conversations');
   });
 });
 

@@ -229,5 +229,8 @@ export function shiftSummary(
   }
   if (messages === 0) return null;
   const m = `${messages} new ${messages === 1 ? 'message' : 'messages'}`;
-  return { messages, conversations, text: `${m} in ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'}` };
+  const c = `${conversations} ${conversations === 1 ? 'conversation' : 'conversations'}`;
+  // Says whose: the list beside it counts every conversation's unread messages.
+  const whose = prefs.unassigned ? `${c} assigned to you or unassigned` : conversations === 1 ? '1 of your conversations' : `${conversations} of your conversations`;
+  return { messages, conversations, text: `${m} in ${whose}` };
 }
