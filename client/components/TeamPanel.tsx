@@ -49,7 +49,13 @@ export function TeamPanel(props: {
               <span class="team-panel__name">{m.id === props.me ? `${m.name} (you)` : m.name}</span>
               <span class="team-panel__state">{availabilityText(props.presence(m.id))}</span>
               <Show when={props.canManage && m.id !== props.me && (props.presence(m.id)?.chosen ?? 'offline') !== 'offline'}>
-                <button type="button" class="link-button team-panel__action" aria-label={`Set ${m.name} Offline`} onClick={() => props.onSetOffline(m.id)}>
+                <button
+                  type="button"
+                  class="link-button team-panel__action"
+                  aria-label={`Set ${m.name} Offline`}
+                  title={setOfflineHint(m.name, props.presence(m.id))}
+                  onClick={() => props.onSetOffline(m.id)}
+                >
                   Set Offline
                 </button>
               </Show>
@@ -59,4 +65,12 @@ export function TeamPanel(props: {
       </ul>
     </section>
   );
+}
+
+/** What Set Offline changes: the state the agent chose, which also holds when they come back. */
+function setOfflineHint(name: string, p: AgentPresence | undefined): string {
+  const first = name.split(' ')[0] ?? name;
+  return p?.status === 'offline'
+    ? `${first} shows Offline because no device is connected, but chose ${p.chosen === 'away' ? 'Away' : 'Online'}: they would be ${p.chosen === 'away' ? 'Away' : 'Online'} again when they reconnect. Set Offline keeps them Offline until they choose otherwise.`
+    : `Routing stops sending ${first} conversations until they choose Online again.`;
 }

@@ -50,7 +50,9 @@ test('an availability change is seen live by another agent, with "auto" states a
     await chooseStatus(dana.page, 'Online');
     await expect(teamMember(sam.page, 'Dana Reyes')).toContainText('Online');
     // An admin sets Sam Offline; Sam's own menu says who did it.
-    await dana.page.getByRole('button', { name: 'Set Sam Patel Offline' }).click();
+    const setOffline = dana.page.getByRole('button', { name: 'Set Sam Patel Offline' });
+    await expect(setOffline).toHaveAccessibleDescription('Routing stops sending Sam conversations until they choose Online again.');
+    await setOffline.click();
     await expect(teamMember(dana.page, 'Sam Patel')).toContainText('Offline (set by Dana Reyes)');
     await expect(sam.page.getByRole('button', { name: /^Your status: Offline \(set by Dana Reyes\)/ })).toBeVisible();
     await chooseStatus(sam.page, 'Online');
@@ -60,6 +62,8 @@ test('an availability change is seen live by another agent, with "auto" states a
 });
 
 test('auto-routing: a conversation goes to the only Online agent; with nobody Online it waits and drains when an agent comes Online', async ({ browser }) => {
+  // Three agents and two visitors in one browser: about 18 s alone, over 30 s on a busy machine.
+  test.setTimeout(60_000);
   const dana = await openAgent(browser, 'dana');
   const sam = await openAgent(browser, 'sam');
   const lee = await openAgent(browser, 'lee');
