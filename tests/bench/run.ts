@@ -14,7 +14,8 @@
  * BENCH_SCENARIOS=a|b (only these fan-out scenarios), BENCH_PROFILE=1 (profile both servers
  * during the first round's measured windows and a PWA cold start, print where the time went;
  * keeps the temp directory; BENCH_PROFILE=alloc / retained / promoted: allocation profiles instead;
- * BENCH_PROFILE=trace: Chromium traces of the browser part's last cold start and open),
+ * BENCH_PROFILE=trace: Chromium traces of the browser part's last cold start and open, each also
+ * written whole to ${BENCH_TRACE_FILE}-<ms>.json when BENCH_TRACE_FILE is set, for chrome://tracing),
  * BENCH_SERVER_FLAGS='--flag …' (extra Node flags for both servers, e.g. --trace-gc).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, type Page, chromium } from '@playwright/test';
@@ -204,6 +204,7 @@ async function profilePage(page: Page, kind: PageProfile): Promise<(untilMs: num
       }
       await cdp.send('IO.close', { handle: stream });
       await cdp.detach();
+      if (process.env.BENCH_TRACE_FILE) writeFileSync(`${process.env.BENCH_TRACE_FILE}-${Date.now()}.json`, json);
       return summarizeTrace(json, untilMs);
     };
   }
