@@ -95,7 +95,10 @@ describe('webchat widget', () => {
     expect(q('#sb-title').textContent).toBe('Acme support');
     expect(widget.root.activeElement).toBe(q('textarea'));
     expect(q('label[for="sb-input"]').textContent).toBe('Message');
-    expect(q('ol').getAttribute('role')).toBe('log');
+    // The messages are a list inside the announced log (role=log on the <ol> itself would orphan its items).
+    expect(q('[role="log"]').getAttribute('aria-label')).toBe('Messages');
+    expect(q('[role="log"] > ol').getAttribute('role')).toBeNull();
+    expect(q<HTMLElement>('[role="log"] > p.empty').hidden).toBe(false);
     panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     expect(panel.hidden).toBe(true);
     expect(widget.root.activeElement).toBe(launcher);
@@ -110,6 +113,7 @@ describe('webchat widget', () => {
     const items = () => [...widget.root.querySelectorAll('ol li')].map((li) => li.textContent);
     expect(items()[0]).toContain('<b>Hi</b> there');
     expect(widget.root.querySelector('ol b')).toBeNull();
+    expect(q<HTMLElement>('p.empty').hidden).toBe(true); // the "Ask us anything" hint goes with the first message
 
     const input = q<HTMLTextAreaElement>('textarea');
     input.value = 'Where is my order?';

@@ -72,7 +72,12 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
   const closeButton = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
   header.append(heading, closeButton);
   const status = h('p', { class: 'status', role: 'status' });
-  const list = h('ol', { role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0' });
+  // The log scrolls and is announced; the messages inside it stay a list (an <ol> with role=log
+  // would lose its list semantics, leaving its <li>s orphaned).
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0' });
+  const hint = h('p', { class: 'empty' }, 'Ask us anything: we usually reply within minutes.');
+  const list = h('ol');
+  log.append(hint, list);
   const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
   const typingText = h('span');
   const dots = h('span', { class: 'dots', 'aria-hidden': 'true', hidden: '' });
@@ -83,7 +88,7 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
   const input = h('textarea', { id: 'sb-input', rows: '1', placeholder: 'Write a message…', maxlength: '20000' });
   const sendButton = h('button', { type: 'submit' }, 'Send');
   form.append(label, input, sendButton);
-  panel.append(header, status, list, typing, form);
+  panel.append(header, status, log, typing, form);
   const launcher = h('button', { type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'sb-panel', 'aria-label': 'Open chat' });
   launcher.innerHTML = ICON; // static markup, no user content
   const badge = h('span', { class: 'badge', 'aria-hidden': 'true', hidden: '' });
@@ -121,9 +126,9 @@ export function mountWidget(options: WidgetOptions): MountedWidget {
       li.append(h('span', { class: 'meta' }, 'Sending…'));
       items.push(li);
     }
-    if (items.length === 0) items.push(h('li', { class: 'empty' }, 'Ask us anything: we usually reply within minutes.'));
+    hint.hidden = items.length > 0;
     list.replaceChildren(...items);
-    list.scrollTop = list.scrollHeight;
+    log.scrollTop = log.scrollHeight;
   };
 
   const setUnread = (n: number) => {

@@ -31,14 +31,19 @@ header h2 { font-size: 16px; margin: 0; flex: 1; font-weight: 600; }
 header button { background: transparent; border: none; color: #fff; font-size: 22px; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 6px; }
 .status { margin: 0; padding: 4px 14px; font-size: 12px; color: #5b6470; background: #f4f6f8; }
 .status:empty { display: none; }
-ol { list-style: none; margin: 0; padding: 12px; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 8px; }
+.log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; }
+.log:focus-visible { outline: 3px solid #ffbf47; outline-offset: -3px; }
+ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
 li { max-width: 82%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 li.agent { background: #eef1f5; align-self: flex-start; border-bottom-left-radius: 4px; }
 li.visitor { background: var(--accent); color: #fff; align-self: flex-end; border-bottom-right-radius: 4px; }
-li .who { display: block; font-size: 12px; font-weight: 600; opacity: .8; }
-li .meta { display: block; font-size: 11px; opacity: .75; margin-top: 2px; text-align: right; }
+/* Name and time in full colour, not faded: small text needs its 4.5:1 contrast (on the accent, too). */
+li .who { display: block; font-size: 12px; font-weight: 600; }
+li .meta { display: block; font-size: 11px; margin-top: 2px; text-align: right; }
+li.agent .who, li.agent .meta { color: #454d58; }
 li.pending { opacity: .7; }
-.empty { color: #5b6470; align-self: center; font-size: 14px; background: none; }
+.empty { color: #5b6470; align-self: center; text-align: center; font-size: 14px; margin: 8px 0; }
+.empty[hidden] { display: none; }
 .typing { margin: 0 14px 6px; font-size: 12px; color: #5b6470; min-height: 1.2em; display: flex; align-items: center; gap: 6px; }
 .dots { display: inline-flex; gap: 3px; padding: 6px 9px; border-radius: 10px; background: #eef1f5; }
 .dots[hidden] { display: none; }
