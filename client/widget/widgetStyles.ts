@@ -41,7 +41,8 @@ li.visitor { background: var(--accent); color: #fff; align-self: flex-end; borde
 li .who { display: block; font-size: 12px; font-weight: 600; }
 li .meta { display: block; font-size: 11px; margin-top: 2px; text-align: right; }
 li.agent .who, li.agent .meta { color: #454d58; }
-li.pending { opacity: .7; }
+/* Not yet on the server: outlined instead of faded, so the text keeps its contrast. */
+li.visitor.pending { background: #fff; color: #1b1f24; border: 1.5px dashed var(--accent); }
 .empty { color: #5b6470; align-self: center; text-align: center; font-size: 14px; margin: 8px 0; }
 .empty[hidden] { display: none; }
 .typing { margin: 0 14px 6px; font-size: 12px; color: #5b6470; min-height: 1.2em; display: flex; align-items: center; gap: 6px; }

@@ -64,6 +64,13 @@ test('at phone width the inbox and a thread pass axe’s WCAG 2.1 AA rules, and 
   try {
     await visitorSays(visitor, 'Do you ship to Norway?');
     await expectNoViolations(visitor.page, 'the demo shop with the chat widget open', (axe) => axe.include('[data-switchboard-webchat]'));
+    // A message written offline waits as "Sending…": still readable.
+    await visitor.context.setOffline(true);
+    await visitor.input.fill('Are you open on Sunday?');
+    await visitor.input.press('Enter');
+    await expect(visitor.log.getByRole('listitem').filter({ hasText: 'Are you open on Sunday?' })).toContainText('Sending…');
+    await expectNoViolations(visitor.page, 'the widget with a message waiting to be sent', (axe) => axe.include('[data-switchboard-webchat]'));
+    await visitor.context.setOffline(false);
 
     await agent.page.setViewportSize({ width: 390, height: 844 });
     await expectNoViolations(agent.page, 'the inbox at phone width');
