@@ -14,7 +14,7 @@ async function expectNoViolations(page: Page, what: string, build: (axe: AxeBuil
   expect(found, `accessibility violations on ${what}`).toEqual([]);
 }
 
-test('the agent app passes axe’s WCAG 2.1 AA rules: sign-in, inbox, thread, quick replies, contact panel, settings', async ({ browser }) => {
+test('the agent app passes axe’s WCAG 2.1 AA rules: sign-in, inbox, thread (also offline with a queued reply), quick replies, contact panel, settings', async ({ browser }) => {
   test.setTimeout(60_000);
   const context = await newContext(browser);
   const contact = unique('Axe Visitor');
@@ -41,6 +41,14 @@ test('the agent app passes axe’s WCAG 2.1 AA rules: sign-in, inbox, thread, qu
     await expectNoViolations(page, 'the quick-reply menu', (axe) => axe.disableRules(['scrollable-region-focusable']));
     await box.press('Escape');
     await box.fill('');
+
+    // Offline, with a reply queued on this device: the connection state and the Queued status.
+    await context.setOffline(true);
+    await box.fill('We will check the stock for you.');
+    await box.press('Enter');
+    await expect(page.getByRole('log', { name: `Conversation with ${contact}` }).getByText('Queued')).toBeVisible();
+    await expectNoViolations(page, 'a thread offline with a queued reply');
+    await context.setOffline(false);
 
     await page.getByRole('button', { name: 'Contact details' }).click();
     await expect(page.getByRole('heading', { name: 'Contact details' })).toBeVisible();
