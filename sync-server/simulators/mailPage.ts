@@ -65,7 +65,7 @@ export const MAIL_PAGE_HTML = `${simulatorPageHead({
       </select>
     </div>
     <h3 class="sub" id="inbox-title" hidden>Mailbox</h3>
-    <ol class="mailbox" id="mailbox" role="log" aria-live="polite" aria-labelledby="box-title"></ol>
+    <div role="log" aria-live="polite" aria-labelledby="box-title"><ol class="mailbox" id="mailbox"></ol></div>
     <form id="send" hidden>
       <fieldset>
         <legend id="compose-legend">New email</legend>

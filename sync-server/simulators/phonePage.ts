@@ -19,12 +19,14 @@ export const PHONE_PAGE_HTML = `${simulatorPageHead({
   .phone { display: flex; flex-direction: column; min-height: 480px; background: #efeae2; }
   .phone h2 { margin-bottom: 2px; }
   .phone .sub { font-size: 12px; color: #4b5563; margin: 0 0 8px; }
+  /* The log region holds a real list (role=log on the <ol> would orphan its items). */
+  .thread-log { flex: 1; display: flex; flex-direction: column; min-height: 0; }
   ol.thread { list-style: none; margin: 0; padding: 8px 0; flex: 1; overflow-y: auto; max-height: 60vh; display: flex; flex-direction: column; gap: 6px; }
   ol.thread li { max-width: 80%; padding: 6px 10px; border-radius: 10px; background: #fff; box-shadow: 0 1px 1px rgb(0 0 0 / 8%); white-space: pre-wrap; overflow-wrap: anywhere; }
   ol.thread li.mine { align-self: flex-end; background: #d9fdd3; }
   ol.thread li.theirs { align-self: flex-start; }
   ol.thread li.typing { font-style: italic; color: #128c7e; }
-  .ticks { color: #667781; }
+  .ticks { color: #4f5d66; }
   .ticks-read { color: #0369a1; font-weight: 600; }
   .meta { display: block; font-size: 11px; color: #4b5563; margin-top: 2px; }
   .status-failed, .status-undelivered { color: #b91c1c; font-weight: 600; }
@@ -63,7 +65,7 @@ export const PHONE_PAGE_HTML = `${simulatorPageHead({
       <label id="receipts-wrap"><input type="checkbox" id="receipts"> Send read receipts</label>
       <label id="unreachable-wrap"><input type="checkbox" id="unreachable"> Phone unreachable (carrier error 30003)</label>
     </div>
-    <ol class="thread" id="thread" role="log" aria-live="polite" aria-labelledby="phone-title"></ol>
+    <div class="thread-log" role="log" aria-live="polite" aria-labelledby="phone-title"><ol class="thread" id="thread"></ol></div>
     <form id="send" hidden>
       <label for="to">To (our number)</label>
       <select id="to"></select>

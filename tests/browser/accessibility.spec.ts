@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { closeAll, composer, newContext, openAgent, openConversation, openVisitor, signIn, unique, visitorSays } from '../helpers/browserActors.ts';
+import { openMailClient, uniqueAddress } from '../helpers/customerMail.ts';
+import { openPhone, uniqueNumber } from '../helpers/customerPhone.ts';
 
 /**
  * axe-core (WCAG 2.1 A and AA rules) over every screen an agent or a visitor uses, in the states
@@ -86,5 +88,21 @@ test('at phone width the inbox and a thread pass axe’s WCAG 2.1 AA rules, and 
     await expectNoViolations(agent.page, 'a thread at phone width');
   } finally {
     await closeAll(agent, visitor);
+  }
+});
+
+test('the demo’s customer phone and mail client pass axe’s WCAG 2.1 AA rules, with a conversation in each', async ({ browser }) => {
+  const customer = { context: await newContext(browser) };
+  try {
+    const phone = await openPhone(await customer.context.newPage(), { channel: 'WhatsApp', number: uniqueNumber(), name: unique('Axe Phone Customer') });
+    await phone.say('Hi, where is my parcel?');
+    await expectNoViolations(phone.page, 'the customer phone');
+
+    const name = unique('Axe Mail Customer');
+    const mail = await openMailClient(await customer.context.newPage(), { address: uniqueAddress(name), name });
+    await mail.write({ subject: 'Invoice', text: 'Could you send me the invoice?' });
+    await expectNoViolations(mail.page, 'the mail client');
+  } finally {
+    await closeAll(customer);
   }
 });
