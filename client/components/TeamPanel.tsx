@@ -70,7 +70,7 @@ export function TeamPanel(props: {
 /** What Set Offline changes: the state the agent chose, which also holds when they come back. */
 function setOfflineHint(name: string, p: AgentPresence | undefined): string {
   const first = name.split(' ')[0] ?? name;
-  return p?.status === 'offline'
-    ? `${first} shows Offline because no device is connected, but chose ${p.chosen === 'away' ? 'Away' : 'Online'}: they would be ${p.chosen === 'away' ? 'Away' : 'Online'} again when they reconnect. Set Offline keeps them Offline until they choose otherwise.`
-    : `Routing stops sending ${first} conversations until they choose Online again.`;
+  if (p?.status !== 'offline') return `Routing stops sending ${first} conversations until they choose Online again.`;
+  const chosen = p.chosen === 'away' ? 'Away' : 'Online';
+  return `${first} shows Offline because no device is connected, but chose ${chosen}: they would be ${chosen} again when they reconnect. Set Offline keeps them Offline until they choose otherwise.`;
 }

@@ -3,7 +3,8 @@
  * The bench's "floor" server: the reference (`@y/websocket-server` 0.1.1, its own connection
  * handling and relay, unchanged) plus the least that "validated and durable before anyone sees
  * it" costs: each update is decoded once (what any validation must do first) and appended to an
- * update log with one `write()` (length, CRC-32, document name, bytes), before it is relayed.
+ * update log with one `write()` (our own record format: length, CRC-32, document name, sequence
+ * number, bytes), before it is relayed.
  * No authentication, no rules, no snapshots, no SQLite, no product.
  *
  * It answers one question: how far above the relay is any server that persists each update
@@ -14,29 +15,24 @@
  */
 import http from 'node:http';
 import { openSync, writeSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { setPersistence, setupWSConnection } from '@y/websocket-server/utils';
+import { encodeRecord } from '../../sync-server/storage/logFormat.mjs';
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 1234);
 const logPath = process.env.FLOOR_LOG;
 if (!logPath) throw new Error('FLOOR_LOG (the update log path) is required');
 const fd = openSync(logPath, 'a');
-const encoder = new TextEncoder();
+/** Last sequence number per document, as our store numbers its updates. */
+const seqs = new Map();
 
-/** One log record: u32 length of the rest, u32 CRC-32 of the rest, u16 name length, name, update. */
+/** One record in our update log's own format (sync-server/storage/logFormat.mjs), one write(). */
 function append(name, update) {
-  const nameBytes = encoder.encode(name);
-  const body = Buffer.allocUnsafe(2 + nameBytes.length + update.length);
-  body.writeUInt16LE(nameBytes.length, 0);
-  body.set(nameBytes, 2);
-  body.set(update, 2 + nameBytes.length);
-  const head = Buffer.allocUnsafe(8);
-  head.writeUInt32LE(body.length, 0);
-  head.writeUInt32LE(crc32(body), 4);
-  writeSync(fd, Buffer.concat([head, body]));
+  const seq = (seqs.get(name) ?? 0) + 1;
+  seqs.set(name, seq);
+  writeSync(fd, encodeRecord(name, seq, update));
 }
 
 setPersistence({
