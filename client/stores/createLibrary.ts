@@ -1,6 +1,6 @@
 import { type Accessor, createMemo } from 'solid-js';
 import type * as Y from 'yjs';
-import type { z } from 'zod';
+import type { z } from '../../shared/zod.ts';
 import { newId } from '../../shared/ids.ts';
 import { canManage, type Role } from '../../shared/schema/roles.ts';
 import {
@@ -47,7 +47,7 @@ const byOrder = (a: QuickReply | CannedResponse, b: QuickReply | CannedResponse)
   a.order - b.order || entryLabel(a).localeCompare(entryLabel(b)) || a.id.localeCompare(b.id);
 
 /** Every issue of a failed parse, one line each (`text: unknown variable "x"`). */
-const allIssues = (error: z.ZodError): string[] => error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`);
+const allIssues = (error: z.core.$ZodError): string[] => error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`);
 
 export interface LibraryStore {
   /** Whether this agent may change the library (admins and leads; the server enforces SET1). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { REJECT_REASONS, type RejectReason } from './rejectReasons.ts';
 
 /**
@@ -9,7 +9,7 @@ import { REJECT_REASONS, type RejectReason } from './rejectReasons.ts';
 /** Server → client, first frame of every connection. */
 export const HelloMessage = z.object({
   type: z.literal('hello'),
-  protocolVersion: z.number().int(),
+  protocolVersion: z.int(),
   agentId: z.string(),
   /** Server's id for this connection, for support logs. */
   connectionId: z.string(),
@@ -23,7 +23,7 @@ export const UpdateRejectedMessage = z.object({
   /** Human-readable detail, e.g. which rule (rule ID) refused it. */
   detail: z.string(),
   /** Rule ID from docs/rules.md. */
-  rule: z.string().optional(),
+  rule: z.optional(z.string()),
 });
 
 /** Server → client: a document could not be opened on this multiplexed connection. */
@@ -43,7 +43,7 @@ export type ServerControl = z.infer<typeof ServerControl>;
  * Client → server: there was input on this device `idleMs` ago. Sent on connect and then at most
  * once per ACTIVITY_PING_MS while there is input; read only by the server (PRS5), never relayed.
  */
-export const ActivityMessage = z.object({ type: z.literal('activity'), idleMs: z.number().int().min(0).max(7 * 24 * 3600_000) });
+export const ActivityMessage = z.object({ type: z.literal('activity'), idleMs: z.int().check(z.gte(0), z.lte(7 * 24 * 3600_000)) });
 
 /** A device reports input at most this often (the server derives Away from these, PRS4). */
 export const ACTIVITY_PING_MS = 30_000;

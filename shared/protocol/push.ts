@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 
 /**
  * Web Push REST API (docs/notifications.md). Every route needs `Authorization: Bearer <token>`;
@@ -29,18 +29,18 @@ export interface PushDevice {
 }
 
 const b64url = (bytes: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+={0,2}$/)
-    .refine((s) => decodedLength(s) === bytes, `must decode to ${bytes} bytes`);
+  z.string().check(
+    z.regex(/^[A-Za-z0-9_-]+={0,2}$/),
+    z.refine((s) => decodedLength(s) === bytes, `must decode to ${bytes} bytes`),
+  );
 
 const decodedLength = (s: string) => Math.floor((s.replace(/=+$/, '').length * 3) / 4);
 
-export const DeviceNameSchema = z.string().trim().min(1).max(80);
+export const DeviceNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
 
 /** What `PushSubscription.toJSON()` gives, plus a name for the device. */
 export const PushSubscribeRequest = z.object({
-  endpoint: z.string().url().max(2048),
+  endpoint: z.url().check(z.maxLength(2048)),
   keys: z.object({ p256dh: b64url(65), auth: b64url(16) }),
   deviceName: DeviceNameSchema,
 });

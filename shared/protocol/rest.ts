@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import type { Role } from '../schema/roles.ts';
 
 /**
@@ -14,7 +14,7 @@ import type { Role } from '../schema/roles.ts';
  *   GET    /healthz                 {status:'ok'}
  *   GET    /metrics                 Prometheus text format
  */
-export const SignInRequest = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(500) });
+export const SignInRequest = z.object({ email: z.email().check(z.maxLength(320)), password: z.string().check(z.minLength(1), z.maxLength(500)) });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
 export interface SessionInfo {
@@ -39,14 +39,14 @@ export interface ApiError {
  */
 export const SetAvailabilityRequest = z.object({
   /** Default: the signed-in agent. Another agent: admins and leads only, and only `offline`. */
-  agentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  agentId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   status: z.enum(['online', 'away', 'offline']),
 });
 export type SetAvailabilityRequest = z.infer<typeof SetAvailabilityRequest>;
 
 export const AssignRequest = z.object({
-  conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  conversationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
   /** null unassigns (admins and leads). */
-  assigneeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).nullable(),
+  assigneeId: z.nullable(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
 });
 export type AssignRequest = z.infer<typeof AssignRequest>;

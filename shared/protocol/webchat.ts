@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { MAX_TEXT_LENGTH } from '../schema/message.ts';
 import { DELIVERY_STATES } from '../schema/delivery.ts';
 
@@ -15,11 +15,11 @@ export const VisitorMessage = z.object({
   id: z.string(),
   from: z.enum(['visitor', 'agent']),
   /** Display name of the agent who wrote it. */
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   text: z.string(),
   at: z.number(),
   /** For the visitor's own messages: always 'sent' once stored. For agent messages: unused. */
-  status: z.enum(DELIVERY_STATES).optional(),
+  status: z.optional(z.enum(DELIVERY_STATES)),
 });
 export type VisitorMessage = z.infer<typeof VisitorMessage>;
 
@@ -27,8 +27,8 @@ export type VisitorMessage = z.infer<typeof VisitorMessage>;
 export const WidgetSend = z.object({
   type: z.literal('send'),
   /** Idempotency key: a resent frame with the same id never makes a second message. */
-  clientMsgId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  text: z.string().min(1).max(MAX_TEXT_LENGTH),
+  clientMsgId: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+  text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
 });
 export const WidgetTyping = z.object({ type: z.literal('typing'), typing: z.boolean() });
 /** The visitor has seen agent messages up to and including `upTo`. */
@@ -38,8 +38,8 @@ export type WidgetClientMessage = z.infer<typeof WidgetClientMessage>;
 
 // Server → visitor
 export const WidgetHistory = z.object({ type: z.literal('history'), messages: z.array(VisitorMessage) });
-export const WidgetMessage = z.object({ type: z.literal('message'), message: VisitorMessage, clientMsgId: z.string().optional() });
-export const WidgetAgentTyping = z.object({ type: z.literal('agent-typing'), typing: z.boolean(), name: z.string().optional() });
+export const WidgetMessage = z.object({ type: z.literal('message'), message: VisitorMessage, clientMsgId: z.optional(z.string()) });
+export const WidgetAgentTyping = z.object({ type: z.literal('agent-typing'), typing: z.boolean(), name: z.optional(z.string()) });
 export const WidgetError = z.object({ type: z.literal('error'), reason: z.string() });
 export const WidgetServerMessage = z.discriminatedUnion('type', [WidgetHistory, WidgetMessage, WidgetAgentTyping, WidgetError]);
 export type WidgetServerMessage = z.infer<typeof WidgetServerMessage>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { CloseCode } from './closeCodes.ts';
 import { ClientControl, ServerControl } from './control.ts';
 import { MessageType } from './messageTypes.ts';

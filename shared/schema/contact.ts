@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { ID_PATTERN } from '../ids.ts';
 
 /**
@@ -55,40 +55,40 @@ export interface ContactProfile {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ().-]{3,40}$/;
 
-const optionalText = (max: number) => z.string().trim().max(max);
+const optionalText = (max: number) => z.string().check(z.trim(), z.maxLength(max));
 
 /**
  * An edit from an agent: only the fields it changes. An empty string clears an optional field;
  * an attribute set to null is removed. Unknown fields are refused (CON2).
  */
-export const ContactChanges = z
-  .object({
-    name: z.string().trim().min(1).max(CONTACT_LIMITS.name),
+export const ContactChanges = z.partial(
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(CONTACT_LIMITS.name)),
     firstName: optionalText(CONTACT_LIMITS.namePart),
     lastName: optionalText(CONTACT_LIMITS.namePart),
-    email: optionalText(CONTACT_LIMITS.email).refine((v) => v === '' || EMAIL.test(v), 'not an email address'),
-    phone: optionalText(CONTACT_LIMITS.phone).refine((v) => v === '' || (PHONE.test(v) && v.replace(/\D/g, '').length >= 3), 'not a phone number'),
+    email: optionalText(CONTACT_LIMITS.email).check(z.refine((v) => v === '' || EMAIL.test(v), 'not an email address')),
+    phone: optionalText(CONTACT_LIMITS.phone).check(
+      z.refine((v) => v === '' || (PHONE.test(v) && v.replace(/\D/g, '').length >= 3), 'not a phone number'),
+    ),
     company: optionalText(CONTACT_LIMITS.company),
     attributes: z
       .record(
-        z.string().regex(ATTRIBUTE_KEY_PATTERN, 'attribute keys are lower-case letters, digits and _'),
-        z.string().trim().max(CONTACT_LIMITS.attributeValue).nullable(),
+        z.string().check(z.regex(ATTRIBUTE_KEY_PATTERN, 'attribute keys are lower-case letters, digits and _')),
+        z.nullable(optionalText(CONTACT_LIMITS.attributeValue)),
       )
-      .refine((r) => Object.keys(r).length <= CONTACT_LIMITS.attributes, `at most ${CONTACT_LIMITS.attributes} attributes`),
-  })
-  .partial()
-  .strict();
+      .check(z.refine((r) => Object.keys(r).length <= CONTACT_LIMITS.attributes, `at most ${CONTACT_LIMITS.attributes} attributes`)),
+  }),
+);
 export type ContactChanges = z.infer<typeof ContactChanges>;
 
-export const ContactUpdateRequest = z.object({ contactId: z.string().regex(ID_PATTERN), changes: ContactChanges }).strict();
-export const ContactMergeRequest = z
-  .object({
-    /** The contact that stays (its fields win). */
-    targetId: z.string().regex(ID_PATTERN),
-    /** The contact merged into it (gone afterwards; its id stays an identity of the target). */
-    sourceId: z.string().regex(ID_PATTERN),
-  })
-  .strict();
+const id = z.string().check(z.regex(ID_PATTERN));
+export const ContactUpdateRequest = z.strictObject({ contactId: id, changes: ContactChanges });
+export const ContactMergeRequest = z.strictObject({
+  /** The contact that stays (its fields win). */
+  targetId: id,
+  /** The contact merged into it (gone afterwards; its id stays an identity of the target). */
+  sourceId: id,
+});
 
 /** `+` and digits, or null when there are too few digits to be a number. */
 export function normalizePhone(value: string | undefined | null): string | null {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { CHANNELS } from '../channels/capabilities.ts';
 import { ID_PATTERN } from '../ids.ts';
 
@@ -26,10 +26,10 @@ export const ClientStateKeys = {
 } as const;
 
 export const ContactSchema = z.object({
-  id: z.string().regex(ID_PATTERN),
-  name: z.string().max(200),
-  email: z.string().max(320).optional(),
-  phone: z.string().max(40).optional(),
+  id: z.string().check(z.regex(ID_PATTERN)),
+  name: z.string().check(z.maxLength(200)),
+  email: z.optional(z.string().check(z.maxLength(320))),
+  phone: z.optional(z.string().check(z.maxLength(40))),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 
 /**
  * One delivery lifecycle for all channels (see docs/channels.md):
@@ -12,10 +12,10 @@ const RANK: Record<DeliveryState, number> = { queued: 0, sent: 1, delivered: 2, 
 
 export const ReceiptSchema = z.object({
   status: z.enum(DELIVERY_STATES),
-  at: z.number().int().nonnegative(),
+  at: z.int().check(z.nonnegative()),
   /** Provider error code and a readable reason, for `failed`. */
-  code: z.string().max(64).optional(),
-  reason: z.string().max(500).optional(),
+  code: z.optional(z.string().check(z.maxLength(64))),
+  reason: z.optional(z.string().check(z.maxLength(500))),
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { ID_PATTERN } from '../ids.ts';
 import { LibraryUseSchema, MAX_USES_PER_MESSAGE } from './settings.ts';
 
@@ -9,9 +9,11 @@ export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_EMAIL_HTML = 100_000;
 
 /** An attachment of an inbound email, listed by name, type and size (its bytes are not kept). */
-export const EmailAttachmentSchema = z
-  .object({ name: z.string().max(255), type: z.string().max(255), size: z.number().int().nonnegative() })
-  .strict();
+export const EmailAttachmentSchema = z.strictObject({
+  name: z.string().check(z.maxLength(255)),
+  type: z.string().check(z.maxLength(255)),
+  size: z.int().check(z.nonnegative()),
+});
 export type EmailAttachment = z.infer<typeof EmailAttachmentSchema>;
 
 /**
@@ -20,19 +22,19 @@ export type EmailAttachment = z.infer<typeof EmailAttachmentSchema>;
  * `automated` (why the mail counts as an automatic one: MAIL3). On an agent's message only
  * `html`: the rich alternative of a canned response, sanitised again before sending (MAIL5).
  */
-export const EmailPartSchema = z
-  .object({
-    subject: z.string().max(998).optional(),
-    html: z.string().max(MAX_EMAIL_HTML).optional(),
-    attachments: z.array(EmailAttachmentSchema).max(100).optional(),
-    automated: z.string().max(64).optional(),
-  })
-  .strict();
+export const EmailPartSchema = z.strictObject({
+  subject: z.optional(z.string().check(z.maxLength(998))),
+  html: z.optional(z.string().check(z.maxLength(MAX_EMAIL_HTML))),
+  attachments: z.optional(z.array(EmailAttachmentSchema).check(z.maxLength(100))),
+  automated: z.optional(z.string().check(z.maxLength(64))),
+});
 export type EmailPart = z.infer<typeof EmailPartSchema>;
 
+const id = () => z.string().check(z.regex(ID_PATTERN));
+
 export const AuthorSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('agent'), id: z.string().regex(ID_PATTERN) }),
-  z.object({ type: z.literal('contact'), id: z.string().regex(ID_PATTERN) }),
+  z.object({ type: z.literal('agent'), id: id() }),
+  z.object({ type: z.literal('contact'), id: id() }),
   z.object({ type: z.literal('system') }),
 ]);
 export type Author = z.infer<typeof AuthorSchema>;
@@ -45,9 +47,7 @@ export const MAX_MENTIONS = 20;
  * `@Name` it covers in the note's text (rendered as a chip); the server checks the range (CONV7)
  * and notifies the member (NTF4). Mentions of someone who is not a member notify nobody.
  */
-export const MentionSchema = z
-  .object({ agentId: z.string().regex(ID_PATTERN), start: z.number().int().nonnegative(), end: z.number().int().positive() })
-  .strict();
+export const MentionSchema = z.strictObject({ agentId: id(), start: z.int().check(z.nonnegative()), end: z.int().check(z.positive()) });
 export type Mention = z.infer<typeof MentionSchema>;
 
 /**
@@ -59,44 +59,47 @@ export type Mention = z.infer<typeof MentionSchema>;
  *  - `event`:   a history line written by the server (resolved, reopened, assigned…)
  */
 export const MessageEntrySchema = z.object({
-  id: z.string().regex(ID_PATTERN),
+  id: id(),
   kind: z.enum(['message', 'note', 'event']),
   author: AuthorSchema,
-  text: z.string().max(MAX_TEXT_LENGTH),
+  text: z.string().check(z.maxLength(MAX_TEXT_LENGTH)),
   /** Milliseconds since the epoch, as the author's clock saw it. */
-  createdAt: z.number().int().nonnegative(),
+  createdAt: z.int().check(z.nonnegative()),
   /** For `event` entries: a machine-readable kind, e.g. 'resolved'. */
-  event: z.string().max(64).optional(),
+  event: z.optional(z.string().check(z.maxLength(64))),
   /**
    * For an agent's `message`: the quick replies and canned responses inserted into it, which the
    * server counts once in the settings document's `usage` (SET3). Never shown to the contact.
    */
-  uses: z.array(LibraryUseSchema).max(MAX_USES_PER_MESSAGE).optional(),
+  uses: z.optional(z.array(LibraryUseSchema).check(z.maxLength(MAX_USES_PER_MESSAGE))),
   /** For a `note`: the members it mentions (`@Name` ranges of `text`). */
-  mentions: z.array(MentionSchema).max(MAX_MENTIONS).optional(),
+  mentions: z.optional(z.array(MentionSchema).check(z.maxLength(MAX_MENTIONS))),
   /** Email only: subject, sanitised HTML, attachments (see EmailPartSchema). */
-  email: EmailPartSchema.optional(),
+  email: z.optional(EmailPartSchema),
 });
 export type MessageEntry = z.infer<typeof MessageEntrySchema>;
 
 /** What an agent may append from a client: a message or a note, authored by itself. */
-export const AgentEntrySchema = MessageEntrySchema.extend({
-  kind: z.enum(['message', 'note']),
-  author: z.object({ type: z.literal('agent'), id: z.string().regex(ID_PATTERN) }),
-  text: z.string().min(1).max(MAX_TEXT_LENGTH),
-  event: z.undefined().optional(),
-  /** An agent may only give the HTML alternative of a message (MAIL5), never of a note. */
-  email: z.object({ html: z.string().min(1).max(MAX_EMAIL_HTML) }).strict().optional(),
-})
-  .strict()
-  .superRefine((entry, ctx) => {
-    if (entry.email && entry.kind !== 'message') ctx.addIssue({ code: 'custom', path: ['email'], message: 'only a message has an email part' });
-    if (!entry.mentions) return;
-    if (entry.kind !== 'note') ctx.addIssue({ code: 'custom', path: ['mentions'], message: 'only internal notes mention members' });
-    let last = 0;
-    for (const [i, m] of entry.mentions.entries()) {
-      const ok = m.start >= last && m.end > m.start + 1 && m.end <= entry.text.length && entry.text[m.start] === '@';
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['mentions', i], message: 'a mention must cover an "@Name" of the text, in order' });
-      last = m.end;
-    }
-  });
+export const AgentEntrySchema = z
+  .strictObject({
+    ...MessageEntrySchema.shape,
+    kind: z.enum(['message', 'note']),
+    author: z.object({ type: z.literal('agent'), id: id() }),
+    text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
+    event: z.optional(z.undefined()),
+    /** An agent may only give the HTML alternative of a message (MAIL5), never of a note. */
+    email: z.optional(z.strictObject({ html: z.string().check(z.minLength(1), z.maxLength(MAX_EMAIL_HTML)) })),
+  })
+  .check(
+    z.superRefine((entry, ctx) => {
+      if (entry.email && entry.kind !== 'message') ctx.addIssue({ code: 'custom', path: ['email'], message: 'only a message has an email part' });
+      if (!entry.mentions) return;
+      if (entry.kind !== 'note') ctx.addIssue({ code: 'custom', path: ['mentions'], message: 'only internal notes mention members' });
+      let last = 0;
+      for (const [i, m] of entry.mentions.entries()) {
+        const ok = m.start >= last && m.end > m.start + 1 && m.end <= entry.text.length && entry.text[m.start] === '@';
+        if (!ok) ctx.addIssue({ code: 'custom', path: ['mentions', i], message: 'a mention must cover an "@Name" of the text, in order' });
+        last = m.end;
+      }
+    }),
+  );

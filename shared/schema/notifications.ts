@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { ID_PATTERN } from '../ids.ts';
 
 /**
@@ -40,34 +40,30 @@ export const NOTIFICATION_FEED_ROOT = 'notifications';
 /** The feed keeps this many conversations; the server drops the oldest beyond it. */
 export const MAX_FEED_ITEMS = 100;
 
-const Channels = z.object({ browser: z.boolean(), sound: z.boolean(), push: z.boolean() }).strict();
+const Channels = z.strictObject({ browser: z.boolean(), sound: z.boolean(), push: z.boolean() });
 export type ChannelPrefs = z.infer<typeof Channels>;
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const HHMM = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'));
 
-export const QuietHoursSchema = z
-  .object({
-    enabled: z.boolean(),
-    /** Local time (in `timeZone`) when quiet hours start and end; start > end spans midnight. */
-    start: HHMM,
-    end: HHMM,
-    /** IANA time zone name, e.g. Europe/Paris; the agent's browser zone when set. */
-    timeZone: z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/),
-  })
-  .strict();
+export const QuietHoursSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Local time (in `timeZone`) when quiet hours start and end; start > end spans midnight. */
+  start: HHMM,
+  end: HHMM,
+  /** IANA time zone name, e.g. Europe/Paris; the agent's browser zone when set. */
+  timeZone: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_+\-/]+$/)),
+});
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
-export const NotificationPrefsSchema = z
-  .object({
-    events: z.object({ message: Channels, assigned: Channels, mention: Channels }).strict(),
-    sounds: z.object({ message: z.enum(SOUNDS), assigned: z.enum(SOUNDS), mention: z.enum(SOUNDS) }).strict(),
-    /** 0 (silent) to 1. */
-    volume: z.number().min(0).max(1),
-    /** Also notify of new messages in conversations nobody is assigned to. */
-    unassigned: z.boolean(),
-    quietHours: QuietHoursSchema,
-  })
-  .strict();
+export const NotificationPrefsSchema = z.strictObject({
+  events: z.strictObject({ message: Channels, assigned: Channels, mention: Channels }),
+  sounds: z.strictObject({ message: z.enum(SOUNDS), assigned: z.enum(SOUNDS), mention: z.enum(SOUNDS) }),
+  /** 0 (silent) to 1. */
+  volume: z.number().check(z.gte(0), z.lte(1)),
+  /** Also notify of new messages in conversations nobody is assigned to. */
+  unassigned: z.boolean(),
+  quietHours: QuietHoursSchema,
+});
 export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>;
 
 export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
@@ -95,23 +91,21 @@ export function effectivePrefs(agentValue: unknown, workspaceDefault: unknown): 
 }
 
 /** One conversation's entry in the feed (NTF1): the latest event, coalesced with its burst. */
-export const NotificationItemSchema = z
-  .object({
-    /** New on every change: tells devices that this item changed since they last showed it. */
-    id: z.string().regex(ID_PATTERN),
-    conversationId: z.string().regex(ID_PATTERN),
-    kind: z.enum(NOTIFICATION_KINDS),
-    /** Notification title, e.g. "Ana Pérez" or "Dana Reyes mentioned you". */
-    title: z.string().max(200),
-    /** At most the preview of the latest message. */
-    body: z.string().max(300),
-    /** Events coalesced into this item since its burst started. */
-    count: z.number().int().min(1),
-    /** When the burst started and when the latest event happened (ms). */
-    burstStart: z.number().int().nonnegative(),
-    at: z.number().int().nonnegative(),
-  })
-  .strict();
+export const NotificationItemSchema = z.strictObject({
+  /** New on every change: tells devices that this item changed since they last showed it. */
+  id: z.string().check(z.regex(ID_PATTERN)),
+  conversationId: z.string().check(z.regex(ID_PATTERN)),
+  kind: z.enum(NOTIFICATION_KINDS),
+  /** Notification title, e.g. "Ana Pérez" or "Dana Reyes mentioned you". */
+  title: z.string().check(z.maxLength(200)),
+  /** At most the preview of the latest message. */
+  body: z.string().check(z.maxLength(300)),
+  /** Events coalesced into this item since its burst started. */
+  count: z.int().check(z.gte(1)),
+  /** When the burst started and when the latest event happened (ms). */
+  burstStart: z.int().check(z.nonnegative()),
+  at: z.int().check(z.nonnegative()),
+});
 export type NotificationItem = z.infer<typeof NotificationItemSchema>;
 
 /** What a push message carries (encrypted, RFC 8291): no more than the notification itself. */

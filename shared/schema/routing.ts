@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { isId } from '../ids.ts';
 
 /**
@@ -33,13 +33,13 @@ export const MAX_CAPACITY = 500;
 export const RoutingKeys = {
   enabled: z.boolean(),
   policy: z.enum(ROUTING_POLICIES),
-  defaultCapacity: z.number().int().min(1).max(MAX_CAPACITY),
+  defaultCapacity: z.int().check(z.gte(1), z.lte(MAX_CAPACITY)),
   reassign: z.enum(REASSIGN_MODES),
-  rerouteGraceMs: z.number().int().min(0).max(DAY),
-  presenceGraceMs: z.number().int().min(5_000).max(DAY),
-  idleAwayMs: z.number().int().min(MINUTE).max(DAY),
+  rerouteGraceMs: z.int().check(z.gte(0), z.lte(DAY)),
+  presenceGraceMs: z.int().check(z.gte(5_000), z.lte(DAY)),
+  idleAwayMs: z.int().check(z.gte(MINUTE), z.lte(DAY)),
 } as const;
-export const CapacitySchema = z.number().int().min(0).max(MAX_CAPACITY);
+export const CapacitySchema = z.int().check(z.gte(0), z.lte(MAX_CAPACITY));
 
 export interface RoutingSettings {
   enabled: boolean;
@@ -73,7 +73,7 @@ export function checkRoutingEntry(key: string, value: unknown): string | null {
     if (!isId(key.slice(CAPACITY_PREFIX.length))) return `${key}: not an agent id`;
     return CapacitySchema.safeParse(value).success ? null : `${key}: a whole number from 0 to ${MAX_CAPACITY}`;
   }
-  const schema = (RoutingKeys as Record<string, z.ZodType>)[key];
+  const schema = (RoutingKeys as Record<string, z.ZodMiniType>)[key];
   if (!schema) return `${key}: not a routing setting`;
   const parsed = schema.safeParse(value);
   return parsed.success ? null : `${key}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`;

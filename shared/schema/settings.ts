@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.ts';
 import { ID_PATTERN } from '../ids.ts';
 import { validateTemplate } from '../templates/validateTemplate.ts';
 
@@ -27,44 +27,41 @@ export const MAX_LIBRARY_SIZE = 5_000;
 
 /** A template field: within `max` characters, well-formed and using only known variables. */
 const template = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .superRefine((source, ctx) => {
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.superRefine((source, ctx) => {
       for (const problem of validateTemplate(source)) {
         ctx.addIssue({ code: 'custom', message: problem.message, params: { start: problem.start, end: problem.end, problem: problem.code } });
       }
-    });
+    }),
+  );
 
-const name = z.string().trim().min(1).max(100);
-const category = z.string().trim().max(60);
-/** Position in the list (ascending); ties are broken by name. */
-const order = z.number().finite();
+const id = z.string().check(z.regex(ID_PATTERN));
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const category = z.string().check(z.trim(), z.maxLength(60));
+/** Position in the list (ascending); ties are broken by name. A number is finite in zod 4. */
+const order = z.number();
 
-export const QuickReplySchema = z
-  .object({
-    id: z.string().regex(ID_PATTERN),
-    name,
-    /** Typed after `/` to find it fast, e.g. `thanks`; may be empty. */
-    shortcut: z.string().max(32).regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"'),
-    category,
-    text: template(MAX_QUICK_REPLY_TEXT),
-    order,
-  })
-  .strict();
+export const QuickReplySchema = z.strictObject({
+  id,
+  name,
+  /** Typed after `/` to find it fast, e.g. `thanks`; may be empty. */
+  shortcut: z.string().check(z.maxLength(32), z.regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"')),
+  category,
+  text: template(MAX_QUICK_REPLY_TEXT),
+  order,
+});
 export type QuickReply = z.infer<typeof QuickReplySchema>;
 
-export const CannedResponseSchema = z
-  .object({
-    id: z.string().regex(ID_PATTERN),
-    title: name,
-    category,
-    /** The rich format of shared/templates/richText.ts, with variables. */
-    body: template(MAX_CANNED_BODY),
-    order,
-  })
-  .strict();
+export const CannedResponseSchema = z.strictObject({
+  id,
+  title: name,
+  category,
+  /** The rich format of shared/templates/richText.ts, with variables. */
+  body: template(MAX_CANNED_BODY),
+  order,
+});
 export type CannedResponse = z.infer<typeof CannedResponseSchema>;
 
 /** The two libraries of the settings document (their root names). */
@@ -78,7 +75,7 @@ export const MAX_USES_PER_MESSAGE = 10;
  * A quick reply or canned response that went into a sent message: the composer stamps the
  * message entry with these (`MessageEntry.uses`), and the server counts each once (SET3).
  */
-export const LibraryUseSchema = z.object({ kind: z.enum(LIBRARY_KINDS), id: z.string().regex(ID_PATTERN) }).strict();
+export const LibraryUseSchema = z.strictObject({ kind: z.enum(LIBRARY_KINDS), id });
 export type LibraryUse = z.infer<typeof LibraryUseSchema>;
 
 /**
@@ -96,7 +93,7 @@ export interface UsageCount {
 export const usageKey = (kind: LibraryKind, id: string) => `${kind}:${id}`;
 
 /** The first problem of an invalid value, with the path, for a refusal or an editor message. */
-export function firstIssue(error: z.ZodError): string {
+export function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
   return `${issue.path.join('.') || 'value'}: ${issue.message}`;

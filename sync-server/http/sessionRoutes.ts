@@ -8,7 +8,7 @@ import { bearerToken, readJson, sendError, sendJson } from './responses.ts';
 import type { Router } from './Router.ts';
 
 /** Sign-in body: the shared SignInRequest, plus an optional workspace for emails in several. */
-const SignInBody = SignInRequest.extend({ workspaceId: z.string().regex(ID_PATTERN).optional() });
+const SignInBody = z.object({ ...SignInRequest.shape, workspaceId: z.string().regex(ID_PATTERN).optional() });
 
 const toInfo = (token: string, s: Omit<Session, 'token'>): SessionInfo => ({
   token,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { z as mini } from '../../shared/zod.ts';
 import { type DocKind, ID_PATTERN, isId } from '../../shared/ids.ts';
 import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
 import { AGENT_ROOTS, DRAFT_PREFIX, isDraftMeta, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
@@ -139,7 +140,7 @@ const indexRules: DocRules = {
 
 // ---- workspace settings ---------------------------------------------------------------------
 
-const LIBRARY: Record<string, { schema: z.ZodType<{ id: string }>; label: string }> = {
+const LIBRARY: Record<string, { schema: mini.ZodMiniType<{ id: string }>; label: string }> = {
   [SETTINGS_ROOTS.quickReplies]: { schema: QuickReplySchema, label: 'quick reply' },
   [SETTINGS_ROOTS.cannedResponses]: { schema: CannedResponseSchema, label: 'canned response' },
 };
@@ -201,7 +202,7 @@ function notificationPrefs(loc: Location, content: Content, rule: string): Refus
 // ---- conversation ---------------------------------------------------------------------------
 
 const SERVER_ONLY_CONV: Record<string, string> = { [CONV_ROOTS.receipts]: 'CONV3', [CONV_ROOTS.meta]: 'CONV5' };
-const STATE_KEYS: Record<string, z.ZodType> = ClientStateKeys;
+const STATE_KEYS: Record<string, mini.ZodMiniType> = ClientStateKeys;
 
 const ENTRY_KEYS = new Set(['id', 'kind', 'author', 'text', 'createdAt']);
 

@@ -15,8 +15,10 @@
  * during the first round's measured windows and a PWA cold start, print where the time went;
  * keeps the temp directory; BENCH_PROFILE=alloc / retained / promoted: allocation profiles instead;
  * BENCH_PROFILE=trace: Chromium traces of the browser part's last cold start and open, each also
- * written whole to ${BENCH_TRACE_FILE}-<ms>.json when BENCH_TRACE_FILE is set, for chrome://tracing),
- * BENCH_SERVER_FLAGS='--flag …' (extra Node flags for both servers, e.g. --trace-gc).
+ * written whole to ${BENCH_TRACE_FILE}-<ms>.json when BENCH_TRACE_FILE is set, for chrome://tracing;
+ * with BENCH_PROFILE=1 the page's CPU profiles go to ${BENCH_TRACE_FILE}-<ms>.cpuprofile),
+ * BENCH_SERVER_FLAGS='--flag …' (extra Node flags for both servers, e.g. --trace-gc), BENCH_COLD_STARTS=n
+ * (PWA cold starts, default 3; the median is reported).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, setPriority, tmpdir } from 'node:os';

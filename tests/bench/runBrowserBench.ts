@@ -29,7 +29,8 @@ export type BrowserResult =
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const THREAD_MESSAGES = Number(process.env.BENCH_THREAD_MESSAGES ?? 5_000);
-const COLD_STARTS = 3;
+/** BENCH_COLD_STARTS=n: more cold starts, for comparing two builds (the median is reported). */
+const COLD_STARTS = Math.max(1, Number(process.env.BENCH_COLD_STARTS ?? 3));
 
 /** Newest modification time under a directory (ms), ignoring node_modules. */
 function newestMtime(dir: string): number {
@@ -181,7 +182,7 @@ interface ColdStart {
 /** How to look into a cold start or an open: a CPU profile (JavaScript frames) or a Chromium trace (compile, parse, layout too). */
 export type PageProfile = 'cpu' | 'trace';
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.compile', 'blink', 'loading', 'toplevel'];
+const TRACE_CATEGORIES = ['devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.compile', 'blink', 'loading', 'toplevel', 'blink.user_timing'];
 
 /**
  * Starts profiling the page; the function returned stops and summarises it up to `untilMs`
@@ -215,6 +216,7 @@ async function profilePage(page: Page, kind: PageProfile): Promise<(untilMs: num
   return async () => {
     const { profile } = await cdp.send('Profiler.stop');
     await cdp.detach();
+    if (process.env.BENCH_TRACE_FILE) writeFileSync(`${process.env.BENCH_TRACE_FILE}-${Date.now()}.cpuprofile`, JSON.stringify(profile));
     return summarizeProfile(profile as unknown as Parameters<typeof summarizeProfile>[0], 25, resolveFrame);
   };
 }
