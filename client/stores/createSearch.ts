@@ -17,7 +17,8 @@ export interface SearchStore {
 }
 
 export interface SearchOptions {
-  db: LocalDatabase | null;
+  /** The device database (a promise while Dexie loads: DeviceDatabase), null for none. */
+  db: LocalDatabase | Promise<LocalDatabase> | null;
   conversations: KeyedValues<ConversationSummary>;
   debounceMs?: number;
 }
@@ -47,11 +48,12 @@ export function createSearch(options: SearchOptions): SearchStore {
         return;
       }
       try {
+        const database = await db;
         let result = null as Set<string> | null;
         for (let i = 0; i < words.length; i++) {
           const word = words[i] as string;
           const last = i === words.length - 1;
-          const keys = (await (last ? db.search.where('words').startsWith(word) : db.search.where('words').equals(word))
+          const keys = (await (last ? database.search.where('words').startsWith(word) : database.search.where('words').equals(word))
             .distinct()
             .primaryKeys()) as string[];
           const set: Set<string> = new Set(keys);
@@ -80,12 +82,13 @@ export function createSearch(options: SearchOptions): SearchStore {
   });
 
   const write = async (conversationId: string, doc: Y.Doc, contactName: string) => {
-    if (!db || doc.isDestroyed) return;
+    const database = await Promise.resolve(db).catch(() => null);
+    if (!database || doc.isDestroyed) return;
     const texts = [contactName];
     for (const m of doc.getArray<MessageEntry>(CONV_ROOTS.messages).toArray()) {
       if (m && m.kind !== 'event' && typeof m.text === 'string') texts.push(m.text);
     }
-    await db.search.put({ id: conversationId, words: indexWords(texts), updatedAt: Date.now() }).catch(() => undefined);
+    await database.search.put({ id: conversationId, words: indexWords(texts), updatedAt: Date.now() }).catch(() => undefined);
     setIndexVersion((n) => n + 1);
   };
 

@@ -71,14 +71,14 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     member: (id) => index.members[id],
     read: (id) => agent.read[id],
     hasDraft: (id) => agent.drafts[id] === true,
-    save: (json) => writeIndexSnapshot(sync.db, json),
+    save: (json) => writeIndexSnapshot(sync.db.name, json),
   });
   const settingsHandle = client.retain(settingsDoc(ws));
   onCleanup(() => settingsHandle.release());
   const settings = createYMapStore<unknown>(() => settingsHandle.doc().getMap(SETTINGS_ROOTS.workspace));
   const role = () => index.members[me]?.role ?? session.agent.role;
   const library = createLibrary(settingsHandle, role);
-  const search = createSearch({ db: sync.db, conversations: index.conversations });
+  const search = createSearch({ db: sync.db.dexie, conversations: index.conversations });
   const listSort = (): ListSort => (isListSort(agent.prefs.listSort) ? agent.prefs.listSort : 'activity');
   const inbox = createInbox({ conversations: index.conversations, me, matches: search.matches, preview, sort: listSort });
   createBackgroundSync({ client, workspaceId: ws, index, search });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
-import type { LocalDatabase } from '../sync/LocalDatabase.ts';
 import { buildIndexSnapshot, forgetIndexSnapshot, indexSnapshotKey, readIndexSnapshot, writeIndexSnapshot } from './indexSnapshot.ts';
 
 class MemoryStorage {
@@ -9,8 +8,6 @@ class MemoryStorage {
   setItem = (k: string, v: string) => void this.items.set(k, v);
   removeItem = (k: string) => void this.items.delete(k);
 }
-
-const closedDb = (name: string) => ({ name, isOpen: () => false }) as unknown as LocalDatabase;
 
 const summary = (id: string, lastActivityAt: number, assigneeId: string | null = null) =>
   ({ id, lastActivityAt, assigneeId, status: 'open' }) as unknown as ConversationSummary;
@@ -21,7 +18,7 @@ describe('index snapshot storage', () => {
   it('reads back what was written, per agent database, and nothing after forgetting', () => {
     const storage = new MemoryStorage();
     const snapshot = buildIndexSnapshot([summary('c1', 2), summary('c2', 5, 'a1')], sources);
-    writeIndexSnapshot(closedDb('switchboard:w1:a1'), JSON.stringify(snapshot), storage);
+    writeIndexSnapshot('switchboard:w1:a1', JSON.stringify(snapshot), storage);
 
     expect(readIndexSnapshot('switchboard:w1:a1', storage)?.lists.all).toEqual(['c2', 'c1']);
     expect(readIndexSnapshot('switchboard:w1:a1', storage)?.counts).toEqual({ mine: 1, unassigned: 1, all: 2 });
@@ -44,6 +41,6 @@ describe('index snapshot storage', () => {
 
   it('a storage that refuses the write (quota) loses only the copy', () => {
     const full = { setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } };
-    expect(() => writeIndexSnapshot(closedDb('db'), '{}', full)).not.toThrow();
+    expect(() => writeIndexSnapshot('db', '{}', full)).not.toThrow();
   });
 });

@@ -133,19 +133,22 @@ export function readIndexSnapshot(databaseName: string, storage: Pick<Storage, '
   }
 }
 
-const cleanedUp = new Set<string>();
-
 /** Writes the copy (synchronous: safe at pagehide); a full storage only loses the copy. */
-export function writeIndexSnapshot(db: LocalDatabase, json: string, storage: Pick<Storage, 'setItem'> = localStorage): void {
+export function writeIndexSnapshot(databaseName: string, json: string, storage: Pick<Storage, 'setItem'> = localStorage): void {
   try {
-    storage.setItem(indexSnapshotKey(db.name), json);
+    storage.setItem(indexSnapshotKey(databaseName), json);
   } catch {
     // best effort: the document is the source of truth
   }
-  if (db.isOpen() && !cleanedUp.has(db.name)) {
-    cleanedUp.add(db.name);
-    void db.snapshots.bulkDelete(OLD_NAMES).catch(() => undefined);
-  }
+}
+
+const cleanedUp = new Set<string>();
+
+/** Deletes the rows where earlier versions kept the snapshot, once per database and page. */
+export function deleteOldSnapshotRows(db: LocalDatabase): void {
+  if (cleanedUp.has(db.name)) return;
+  cleanedUp.add(db.name);
+  void db.snapshots.bulkDelete(OLD_NAMES).catch(() => undefined);
 }
 
 /** Deletes the copy (sign-out: the agent's local data goes). */

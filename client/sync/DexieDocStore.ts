@@ -1,4 +1,5 @@
 import { fromBase64, toBase64 } from 'lib0/buffer';
+import { type DeviceDatabase, loadedDeviceDatabase } from './DeviceDatabase.ts';
 import type { DocStore } from './DocStore.ts';
 import type { LocalDatabase, UpdateRow } from './LocalDatabase.ts';
 
@@ -41,6 +42,8 @@ export class DexieDocStore implements DocStore {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private idb: IDBDatabase | null = null;
+  /** The Dexie database, once its module has loaded (DeviceDatabase). */
+  private dexie: LocalDatabase | null = null;
   private readonly batchMs: number;
   /** Batches handed to IndexedDB whose transaction has not completed yet. */
   private readonly inflight = new Set<Batch>();
@@ -50,28 +53,32 @@ export class DexieDocStore implements DocStore {
   /** Resolves when the database is open (false: IndexedDB is unavailable, nothing is kept). */
   readonly ready: Promise<boolean>;
 
-  /** Starts opening the database; every operation waits for it (nothing blocks the first render). */
-  constructor(
-    private readonly db: LocalDatabase,
-    options: DexieDocStoreOptions = {},
-  ) {
+  /**
+   * Starts opening the database (once Dexie has loaded); every operation waits for it, and
+   * nothing blocks the first render. The unload journals are read at once: they are keyed by
+   * the database's name.
+   */
+  constructor(db: DeviceDatabase, options: DexieDocStoreOptions = {}) {
     this.batchMs = options.batchMs ?? 40;
     this.journal = options.journal === undefined ? (typeof localStorage === 'undefined' ? null : localStorage) : options.journal;
     this.journalPrefix = `switchboard.journal:${db.name}:`;
     this.journalKey = `${this.journalPrefix}${Math.random().toString(36).slice(2, 10)}`;
-    this.ready = (db.isOpen() ? Promise.resolve(db) : db.open()).then(
-      () => {
-        this.idb = db.backendDB();
-        return true;
-      },
-      () => false,
-    );
+    this.ready = db.dexie
+      .then((dexie) => (dexie.isOpen() ? dexie : dexie.open()))
+      .then(
+        (dexie) => {
+          this.dexie = dexie as LocalDatabase;
+          this.idb = dexie.backendDB();
+          return true;
+        },
+        () => false,
+      );
     this.recoverJournals();
   }
 
   /** Opens the database (creating it if needed) and resolves once it is usable. */
   static async open(db: LocalDatabase, options: DexieDocStoreOptions = {}): Promise<DexieDocStore> {
-    const store = new DexieDocStore(db, options);
+    const store = new DexieDocStore(loadedDeviceDatabase(db), options);
     if (!(await store.ready)) throw new Error('IndexedDB unavailable');
     return store;
   }
@@ -254,7 +261,7 @@ export class DexieDocStore implements DocStore {
   async loadKnownStored(names: readonly string[]): Promise<Map<string, Uint8Array>> {
     const result = new Map<string, Uint8Array>();
     if (names.length === 0 || !(await this.ready)) return result;
-    const rows = await this.db.stored.bulkGet([...names]);
+    const rows = await (this.dexie as LocalDatabase).stored.bulkGet([...names]);
     for (const row of rows) if (row) result.set(row.doc, row.sv);
     // One not written yet is newer (it only grows).
     for (const name of names) {
@@ -270,7 +277,7 @@ export class DexieDocStore implements DocStore {
     // Losing one is harmless (the server's sync step 1 tells it again at the next connection),
     // but until then stored replies would show as queued offline: kept pending, and journaled.
     void this.ready
-      .then((ok) => (ok && !this.closed ? this.db.stored.put({ doc: name, sv: stateVector }) : undefined))
+      .then((ok) => (ok && !this.closed ? this.dexie?.stored.put({ doc: name, sv: stateVector }) : undefined))
       .then(
         () => {
           if (this.pendingKnown.get(name) === stateVector) this.pendingKnown.delete(name);
@@ -300,10 +307,5 @@ export class DexieDocStore implements DocStore {
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
     });
-  }
-
-  /** The Dexie database behind this store (the search index shares it). */
-  get database(): LocalDatabase {
-    return this.db;
   }
 }

@@ -31,7 +31,8 @@ export interface SnapshotRow {
 }
 
 /**
- * The device's single IndexedDB database, one per signed-in agent:
+ * The device's single IndexedDB database, one per signed-in agent (loaded after the first paint:
+ * DeviceDatabase.ts):
  *
  *   updates    ++id, doc    Yjs updates, appended in batches and compacted per document
  *   search     id, *words   multi-entry word index of cached conversations (works offline)
@@ -51,6 +52,3 @@ export class LocalDatabase extends Dexie {
     this.version(2).stores({ stored: 'doc' });
   }
 }
-
-/** Database name of one agent of one workspace: agents sharing a browser never share data. */
-export const localDatabaseName = (workspaceId: string, agentId: string) => `switchboard:${workspaceId}:${agentId}`;

@@ -1,13 +1,12 @@
-import Dexie from 'dexie';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
-import { forgetIndexSnapshot } from '../stores/indexSnapshot.ts';
+import { deleteOldSnapshotRows, forgetIndexSnapshot } from '../stores/indexSnapshot.ts';
+import { type DeviceDatabase, loadDeviceDatabase, localDatabaseName } from './DeviceDatabase.ts';
 import { DexieDocStore } from './DexieDocStore.ts';
-import { LocalDatabase, localDatabaseName } from './LocalDatabase.ts';
 import { SyncClient } from './SyncClient.ts';
 
 export interface WorkspaceSync {
   client: SyncClient;
-  db: LocalDatabase;
+  db: DeviceDatabase;
   /** Local persistence (if IndexedDB turns out to be unavailable, documents live in memory only). */
   store: DexieDocStore;
   /** Closes everything; `forget` also deletes this agent's local data: database, journals, list snapshot (sign-out). */
@@ -26,8 +25,9 @@ export function syncUrl(token: string, loc: Pick<Location, 'protocol' | 'host'> 
  * waits for nothing.
  */
 export function openWorkspaceSync(session: SessionInfo, onSignInRequired: () => void): WorkspaceSync {
-  const db = new LocalDatabase(localDatabaseName(session.workspace.id, session.agent.id));
+  const db = loadDeviceDatabase(localDatabaseName(session.workspace.id, session.agent.id));
   const store = new DexieDocStore(db);
+  void store.ready.then(async (ok) => ok && deleteOldSnapshotRows(await db.dexie));
   const client = new SyncClient({ url: () => syncUrl(session.token), agentId: session.agent.id, store, onSignInRequired });
   client.start();
   return {
@@ -38,11 +38,12 @@ export function openWorkspaceSync(session: SessionInfo, onSignInRequired: () => 
       client.destroy();
       await client.flush().catch(() => undefined);
       store.close();
-      db.close();
+      const dexie = await db.dexie.catch(() => null);
+      dexie?.close();
       if (forget) {
         store.forgetJournals();
         forgetIndexSnapshot(db.name);
-        await Dexie.delete(db.name).catch(() => undefined);
+        await dexie?.delete().catch(() => undefined);
       }
     },
   };
