@@ -1,5 +1,6 @@
 import { createEffect, createSignal, lazy, Match, onMount, Switch } from 'solid-js';
 import { Notices } from './components/Notices.tsx';
+import { afterPaint } from './lib/afterPaint.ts';
 import { NotificationCenter } from './components/notifications/NotificationCenter.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
@@ -42,7 +43,9 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
     else if (r.name === 'settings' && currentPath() !== r.path) navigate(r.path, { replace: true });
   });
 
-  onMount(() => void props.session.verify());
+  // Checked with the server once the first screen is up (starting a fetch costs a few ms of the
+  // start-up task); until then, and offline, the app works from the stored session.
+  onMount(() => afterPaint(() => void props.session.verify()));
 
   const signOut = async () => {
     const s = sync;
