@@ -109,6 +109,33 @@ describe('DexieDocStore', () => {
     db.close();
   });
 
+  it('takes edits while the database library is still loading, and stores them once it has loaded', async () => {
+    const name = freshName();
+    let arrive: (db: LocalDatabase) => void = () => undefined;
+    const dexie = new Promise<LocalDatabase>((resolve) => (arrive = resolve));
+    const store = new DexieDocStore({ name, dexie }, { batchMs: 10_000, journal: null });
+    const doc = new Y.Doc();
+    doc.on('update', (u: Uint8Array) => store.append('d', u));
+    doc.getText('t').insert(0, 'typed before Dexie loaded');
+    const loading = store.load('d'); // waits for the database
+
+    const db = new LocalDatabase(name);
+    arrive(db);
+    const copy = new Y.Doc();
+    for (const row of await loading) Y.applyUpdate(copy, row);
+    expect(copy.getText('t').toString()).toBe('typed before Dexie loaded');
+    await store.flush();
+    expect(await db.updates.where('doc').equals('d').count()).toBe(1);
+    db.close();
+  });
+
+  it('keeps documents in memory when the database library cannot load (the app still works)', async () => {
+    const store = new DexieDocStore({ name: freshName(), dexie: Promise.reject(new Error('chunk failed to load')) }, { journal: null });
+    store.append('d', new Uint8Array([7]));
+    expect(await store.ready).toBe(false);
+    expect((await store.load('d')).map((u) => Array.from(u))).toEqual([[7]]);
+  });
+
   it('loads many documents in one read, including updates still queued', async () => {
     const { db, store } = await boot(freshName());
     store.append('x', new Uint8Array([1]));
