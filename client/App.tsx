@@ -109,6 +109,7 @@ export function App(props: { session: SessionStore; updates: UpdatePrompt | null
 
 function WorkspaceNotices(props: { updateAvailable: boolean; onUpdate: () => void; onDismissUpdate: () => void }) {
   const w = useWorkspace();
+  const [dismissedLocalCopy, setDismissedLocalCopy] = createSignal(false);
   return (
     <Notices
       rejections={w.client.rejections()}
@@ -116,6 +117,8 @@ function WorkspaceNotices(props: { updateAvailable: boolean; onUpdate: () => voi
       updateAvailable={props.updateAvailable}
       onUpdate={props.onUpdate}
       onDismissUpdate={props.onDismissUpdate}
+      localCopyUnavailable={w.localCopyUnavailable() && !dismissedLocalCopy()}
+      onDismissLocalCopy={() => setDismissedLocalCopy(true)}
     />
   );
 }

@@ -8,12 +8,32 @@ export interface NoticesProps {
   updateAvailable: boolean;
   onUpdate: () => void;
   onDismissUpdate: () => void;
+  /** This browser keeps no copy of the agent's documents (IndexedDB unavailable). */
+  localCopyUnavailable?: boolean;
+  onDismissLocalCopy?: () => void;
 }
 
-/** Toasts at the bottom right: refused changes (role="alert") and the new-version prompt. */
+/**
+ * Toasts at the bottom right: refused changes (role="alert"), the new-version prompt, and a
+ * warning when this browser cannot keep the inbox on the device.
+ */
 export function Notices(props: NoticesProps) {
   return (
     <div class="notices" aria-label="Notifications" role="region">
+      <Show when={props.localCopyUnavailable}>
+        <div class="notice notice--warning" role="status">
+          <p class="notice__text">
+            <strong>This browser is not keeping your inbox on this device</strong> (its storage is turned off, as in some
+            private windows). Everything works while you are online, but drafts and unsent messages are lost if you go
+            offline and close this tab.
+          </p>
+          <div class="notice__actions">
+            <button type="button" class="button button--small" onClick={() => props.onDismissLocalCopy?.()}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      </Show>
       <Show when={props.updateAvailable}>
         <div class="notice notice--info" role="status">
           <p class="notice__text">A new version is available.</p>

@@ -1,4 +1,4 @@
-import { type Accessor, createContext, createMemo, onCleanup, useContext } from 'solid-js';
+import { type Accessor, createContext, createMemo, createSignal, onCleanup, useContext } from 'solid-js';
 import { settingsDoc } from '../../shared/ids.ts';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
 import type { Author } from '../../shared/schema/message.ts';
@@ -51,6 +51,11 @@ export interface Workspace {
   hasDraft(conversationId: string): boolean;
   /** Whether the conversation's contact is composing a message right now (ephemeral, TYP1). */
   contactTyping(conversationId: string): boolean;
+  /**
+   * True once it is known that this browser keeps no copy of the agent's documents (IndexedDB
+   * unavailable, as in some private windows): everything works online, in memory only.
+   */
+  localCopyUnavailable: Accessor<boolean>;
 }
 
 /** Builds the workspace stores for a session (inside a Solid owner: everything cleans up with it). */
@@ -94,6 +99,8 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     return total;
   });
   createUnreadBadge(unreadTotal);
+  const [localCopyUnavailable, setLocalCopyUnavailable] = createSignal(false);
+  void sync.store.ready.then((kept) => setLocalCopyUnavailable(!kept));
   const memberName = (id: string | null | undefined) => (id ? (member(id)?.name ?? null) : null);
   return {
     session,
@@ -126,6 +133,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     setListSort: (sort) => agent.setPref('listSort', sort),
     hasDraft: (id) => savedDrafts()?.includes(id) ?? agent.drafts[id] === true,
     contactTyping: (id) => typing().has(id),
+    localCopyUnavailable,
   };
 }
 
