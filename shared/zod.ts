@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { ID_PATTERN } from './ids.ts';
 
 /**
  * The zod every schema of shared/ (document schemas, wire and REST schemas) is written with:
@@ -22,5 +23,8 @@ import en from 'zod/v4/locales/en.js';
  * PWA and the server's refusals alike.
  */
 z.config(en());
+
+/** An id (shared/ids.ts): the one schema every id field of shared/ uses. */
+export const IdSchema = z.string().check(z.regex(ID_PATTERN));
 
 export { z };

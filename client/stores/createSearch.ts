@@ -18,7 +18,7 @@ export interface SearchStore {
 
 export interface SearchOptions {
   /** The device database (a promise while Dexie loads: DeviceDatabase), null for none. */
-  db: LocalDatabase | Promise<LocalDatabase> | null;
+  db: Promise<LocalDatabase> | null;
   conversations: KeyedValues<ConversationSummary>;
   debounceMs?: number;
 }
@@ -82,7 +82,7 @@ export function createSearch(options: SearchOptions): SearchStore {
   });
 
   const write = async (conversationId: string, doc: Y.Doc, contactName: string) => {
-    const database = await Promise.resolve(db).catch(() => null);
+    const database = await db?.catch(() => null);
     if (!database || doc.isDestroyed) return;
     const texts = [contactName];
     for (const m of doc.getArray<MessageEntry>(CONV_ROOTS.messages).toArray()) {

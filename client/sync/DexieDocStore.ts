@@ -64,15 +64,13 @@ export class DexieDocStore implements DocStore {
     this.journalPrefix = `switchboard.journal:${db.name}:`;
     this.journalKey = `${this.journalPrefix}${Math.random().toString(36).slice(2, 10)}`;
     this.ready = db.dexie
-      .then((dexie) => (dexie.isOpen() ? dexie : dexie.open()))
-      .then(
-        (dexie) => {
-          this.dexie = dexie as LocalDatabase;
-          this.idb = dexie.backendDB();
-          return true;
-        },
-        () => false,
-      );
+      .then(async (dexie) => {
+        if (!dexie.isOpen()) await dexie.open();
+        this.dexie = dexie;
+        this.idb = dexie.backendDB();
+        return true;
+      })
+      .catch(() => false);
     this.recoverJournals();
   }
 

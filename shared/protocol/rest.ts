@@ -1,4 +1,4 @@
-import { z } from '../zod.ts';
+import { IdSchema, z } from '../zod.ts';
 import type { Role } from '../schema/roles.ts';
 
 /**
@@ -39,14 +39,14 @@ export interface ApiError {
  */
 export const SetAvailabilityRequest = z.object({
   /** Default: the signed-in agent. Another agent: admins and leads only, and only `offline`. */
-  agentId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  agentId: z.optional(IdSchema),
   status: z.enum(['online', 'away', 'offline']),
 });
 export type SetAvailabilityRequest = z.infer<typeof SetAvailabilityRequest>;
 
 export const AssignRequest = z.object({
-  conversationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  conversationId: IdSchema,
   /** null unassigns (admins and leads). */
-  assigneeId: z.nullable(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  assigneeId: z.nullable(IdSchema),
 });
 export type AssignRequest = z.infer<typeof AssignRequest>;

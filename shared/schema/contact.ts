@@ -1,5 +1,4 @@
-import { z } from '../zod.ts';
-import { ID_PATTERN } from '../ids.ts';
+import { IdSchema, z } from '../zod.ts';
 
 /**
  * Contact profiles: who a conversation is with. Kept by the server (SQLite, the authority) and
@@ -81,13 +80,12 @@ export const ContactChanges = z.partial(
 );
 export type ContactChanges = z.infer<typeof ContactChanges>;
 
-const id = z.string().check(z.regex(ID_PATTERN));
-export const ContactUpdateRequest = z.strictObject({ contactId: id, changes: ContactChanges });
+export const ContactUpdateRequest = z.strictObject({ contactId: IdSchema, changes: ContactChanges });
 export const ContactMergeRequest = z.strictObject({
   /** The contact that stays (its fields win). */
-  targetId: id,
+  targetId: IdSchema,
   /** The contact merged into it (gone afterwards; its id stays an identity of the target). */
-  sourceId: id,
+  sourceId: IdSchema,
 });
 
 /** `+` and digits, or null when there are too few digits to be a number. */

@@ -1,6 +1,5 @@
-import { z } from '../zod.ts';
+import { IdSchema, z } from '../zod.ts';
 import { CHANNELS } from '../channels/capabilities.ts';
-import { ID_PATTERN } from '../ids.ts';
 
 /**
  * Root types of a conversation document (`<ws>/conv/<id>`). Write rules: docs/document-model.md.
@@ -26,7 +25,7 @@ export const ClientStateKeys = {
 } as const;
 
 export const ContactSchema = z.object({
-  id: z.string().check(z.regex(ID_PATTERN)),
+  id: IdSchema,
   name: z.string().check(z.maxLength(200)),
   email: z.optional(z.string().check(z.maxLength(320))),
   phone: z.optional(z.string().check(z.maxLength(40))),

@@ -1,5 +1,4 @@
-import { z } from '../zod.ts';
-import { ID_PATTERN } from '../ids.ts';
+import { IdSchema, z } from '../zod.ts';
 import { LibraryUseSchema, MAX_USES_PER_MESSAGE } from './settings.ts';
 
 /** Longest message or note text we accept, in characters. */
@@ -30,11 +29,9 @@ export const EmailPartSchema = z.strictObject({
 });
 export type EmailPart = z.infer<typeof EmailPartSchema>;
 
-const id = () => z.string().check(z.regex(ID_PATTERN));
-
 export const AuthorSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('agent'), id: id() }),
-  z.object({ type: z.literal('contact'), id: id() }),
+  z.object({ type: z.literal('agent'), id: IdSchema }),
+  z.object({ type: z.literal('contact'), id: IdSchema }),
   z.object({ type: z.literal('system') }),
 ]);
 export type Author = z.infer<typeof AuthorSchema>;
@@ -47,7 +44,7 @@ export const MAX_MENTIONS = 20;
  * `@Name` it covers in the note's text (rendered as a chip); the server checks the range (CONV7)
  * and notifies the member (NTF4). Mentions of someone who is not a member notify nobody.
  */
-export const MentionSchema = z.strictObject({ agentId: id(), start: z.int().check(z.nonnegative()), end: z.int().check(z.positive()) });
+export const MentionSchema = z.strictObject({ agentId: IdSchema, start: z.int().check(z.nonnegative()), end: z.int().check(z.positive()) });
 export type Mention = z.infer<typeof MentionSchema>;
 
 /**
@@ -59,7 +56,7 @@ export type Mention = z.infer<typeof MentionSchema>;
  *  - `event`:   a history line written by the server (resolved, reopened, assigned…)
  */
 export const MessageEntrySchema = z.object({
-  id: id(),
+  id: IdSchema,
   kind: z.enum(['message', 'note', 'event']),
   author: AuthorSchema,
   text: z.string().check(z.maxLength(MAX_TEXT_LENGTH)),
@@ -84,7 +81,7 @@ export const AgentEntrySchema = z
   .strictObject({
     ...MessageEntrySchema.shape,
     kind: z.enum(['message', 'note']),
-    author: z.object({ type: z.literal('agent'), id: id() }),
+    author: z.object({ type: z.literal('agent'), id: IdSchema }),
     text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
     event: z.optional(z.undefined()),
     /** An agent may only give the HTML alternative of a message (MAIL5), never of a note. */

@@ -1,5 +1,4 @@
-import { z } from '../zod.ts';
-import { ID_PATTERN } from '../ids.ts';
+import { IdSchema, z } from '../zod.ts';
 
 /**
  * Notification preferences and the notification feed (docs/notifications.md).
@@ -93,8 +92,8 @@ export function effectivePrefs(agentValue: unknown, workspaceDefault: unknown): 
 /** One conversation's entry in the feed (NTF1): the latest event, coalesced with its burst. */
 export const NotificationItemSchema = z.strictObject({
   /** New on every change: tells devices that this item changed since they last showed it. */
-  id: z.string().check(z.regex(ID_PATTERN)),
-  conversationId: z.string().check(z.regex(ID_PATTERN)),
+  id: IdSchema,
+  conversationId: IdSchema,
   kind: z.enum(NOTIFICATION_KINDS),
   /** Notification title, e.g. "Ana Pérez" or "Dana Reyes mentioned you". */
   title: z.string().check(z.maxLength(200)),

@@ -1,5 +1,4 @@
-import { z } from '../zod.ts';
-import { ID_PATTERN } from '../ids.ts';
+import { IdSchema, z } from '../zod.ts';
 import { validateTemplate } from '../templates/validateTemplate.ts';
 
 /**
@@ -37,14 +36,13 @@ const template = (max: number) =>
     }),
   );
 
-const id = z.string().check(z.regex(ID_PATTERN));
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 const category = z.string().check(z.trim(), z.maxLength(60));
 /** Position in the list (ascending); ties are broken by name. A number is finite in zod 4. */
 const order = z.number();
 
 export const QuickReplySchema = z.strictObject({
-  id,
+  id: IdSchema,
   name,
   /** Typed after `/` to find it fast, e.g. `thanks`; may be empty. */
   shortcut: z.string().check(z.maxLength(32), z.regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_"')),
@@ -55,7 +53,7 @@ export const QuickReplySchema = z.strictObject({
 export type QuickReply = z.infer<typeof QuickReplySchema>;
 
 export const CannedResponseSchema = z.strictObject({
-  id,
+  id: IdSchema,
   title: name,
   category,
   /** The rich format of shared/templates/richText.ts, with variables. */
@@ -75,7 +73,7 @@ export const MAX_USES_PER_MESSAGE = 10;
  * A quick reply or canned response that went into a sent message: the composer stamps the
  * message entry with these (`MessageEntry.uses`), and the server counts each once (SET3).
  */
-export const LibraryUseSchema = z.strictObject({ kind: z.enum(LIBRARY_KINDS), id });
+export const LibraryUseSchema = z.strictObject({ kind: z.enum(LIBRARY_KINDS), id: IdSchema });
 export type LibraryUse = z.infer<typeof LibraryUseSchema>;
 
 /**
