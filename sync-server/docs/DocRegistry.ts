@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Counter } from 'prom-client';
 import * as Y from 'yjs';
 import { type DocKind, type DocRef, parseDocName } from '../../shared/ids.ts';
 import type { Principal } from '../auth/Principal.ts';
@@ -121,7 +120,7 @@ export class DocRegistry implements DocHost {
   private readonly listeners = new Set<(event: ClientUpdateEvent) => void>();
   private readonly acceptListeners = new Set<(event: ClientUpdateEvent) => void>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly applied: Record<DocKind, Counter.Internal>;
+  private readonly applied: Record<DocKind, { inc(by?: number): void }>;
   private readonly idleUnloadMs: number;
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
@@ -141,10 +140,10 @@ export class DocRegistry implements DocHost {
     this.compactOnUnloadAfter = opts.compactOnUnloadAfter ?? 50;
     const counter = opts.metrics.updatesApplied;
     this.applied = {
-      index: counter.labels('index'),
-      settings: counter.labels('settings'),
-      conversation: counter.labels('conversation'),
-      agent: counter.labels('agent'),
+      index: counter.labels({ kind: 'index' }),
+      settings: counter.labels({ kind: 'settings' }),
+      conversation: counter.labels({ kind: 'conversation' }),
+      agent: counter.labels({ kind: 'agent' }),
     };
   }
 

@@ -1,19 +1,21 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { HotCounter, HotHistogram } from './hotPathMetrics.ts';
 
 /** Prometheus metrics of one server process, served at GET /metrics. */
 export interface Metrics {
   registry: Registry;
   connections: Gauge;
   documentsLoaded: Gauge;
-  updatesApplied: Counter<'kind'>;
+  /** Counted per update: a HotCounter (hotPathMetrics.ts), like the other two updated per message. */
+  updatesApplied: HotCounter<'kind'>;
   updatesRejected: Counter<'reason'>;
   /** Seconds from receiving a client update to having sent it to every local subscriber. */
-  fanoutLatency: Histogram;
+  fanoutLatency: HotHistogram;
   framesMalformed: Counter;
   httpRequests: Counter<'route' | 'status'>;
   /** Agent messages handed to their channel, by channel and outcome (sent, delivered, failed, retry). */
-  messagesDelivered: Counter<'channel' | 'status'>;
+  messagesDelivered: HotCounter<'channel' | 'status'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -27,24 +29,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registry,
     connections: new Gauge({ name: 'switchboard_connections', help: 'Open websocket connections', registers: [registry] }),
     documentsLoaded: new Gauge({ name: 'switchboard_documents_loaded', help: 'Documents held in memory', registers: [registry] }),
-    updatesApplied: new Counter({
-      name: 'switchboard_updates_applied_total',
-      help: 'Document updates applied, by document kind',
-      labelNames: ['kind'],
-      registers: [registry],
-    }),
+    updatesApplied: new HotCounter(registry, 'switchboard_updates_applied_total', 'Document updates applied, by document kind', ['kind']),
     updatesRejected: new Counter({
       name: 'switchboard_updates_rejected_total',
       help: 'Client document updates refused, by reason',
       labelNames: ['reason'],
       registers: [registry],
     }),
-    fanoutLatency: new Histogram({
-      name: 'switchboard_fanout_latency_seconds',
-      help: 'From receiving an update to sending it to every local subscriber',
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
-      registers: [registry],
-    }),
+    fanoutLatency: new HotHistogram(
+      registry,
+      'switchboard_fanout_latency_seconds',
+      'From receiving an update to sending it to every local subscriber',
+      [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    ),
     framesMalformed: new Counter({ name: 'switchboard_frames_malformed_total', help: 'Frames refused as malformed', registers: [registry] }),
     httpRequests: new Counter({
       name: 'switchboard_http_requests_total',
@@ -52,12 +49,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       labelNames: ['route', 'status'],
       registers: [registry],
     }),
-    messagesDelivered: new Counter({
-      name: 'switchboard_messages_delivered_total',
-      help: 'Agent messages handed to their channel, by channel and outcome',
-      labelNames: ['channel', 'status'],
-      registers: [registry],
-    }),
+    messagesDelivered: new HotCounter(registry, 'switchboard_messages_delivered_total', 'Agent messages handed to their channel, by channel and outcome', [
+      'channel',
+      'status',
+    ]),
   };
 }
 

@@ -38,6 +38,10 @@ describe('sync with stock y-websocket providers', () => {
     await waitFor(() => a.doc.getArray('messages').length === 2, 'dana to get lee\'s message');
     expect(a.doc.getArray('messages').toJSON()).toEqual([fromDana, fromLee]);
     expect(server.service.connectionCount()).toBe(2);
+    // An operator's scrape counts both updates and times both fan-outs.
+    const scraped = await server.metrics.registry.metrics();
+    expect(scraped).toContain('switchboard_updates_applied_total{kind="conversation"} 2');
+    expect(scraped).toContain('switchboard_fanout_latency_seconds_count 2');
   });
 
   it('relays an update larger than 64 KiB intact', async () => {
