@@ -181,10 +181,12 @@ export async function runPipeline(rounds = 3, plan: Plan = { rooms: 50, clientsP
   let ours = Number.POSITIVE_INFINITY;
   let product = Number.POSITIVE_INFINITY;
   let reference = Number.POSITIVE_INFINITY;
+  // BENCH_PIPELINE_ONLY=reference|sync|product runs one of the three (e.g. under --cpu-prof).
+  const only = process.env.BENCH_PIPELINE_ONLY;
   for (let round = 0; round < rounds; round++) {
-    reference = Math.min(reference, await runReference(plan));
-    ours = Math.min(ours, await runOurs(plan, false));
-    product = Math.min(product, await runOurs(plan, true));
+    if (!only || only === 'reference') reference = Math.min(reference, await runReference(plan));
+    if (!only || only === 'sync') ours = Math.min(ours, await runOurs(plan, false));
+    if (!only || only === 'product') product = Math.min(product, await runOurs(plan, true));
   }
   return { updates: plan.rooms * plan.perRoom, oursUs: ours, productUs: product, referenceUs: reference };
 }
