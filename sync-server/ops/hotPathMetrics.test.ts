@@ -38,6 +38,15 @@ describe('hot-path metrics', () => {
     expect(text).toBe(await theirs.metrics());
     expect(text).toContain('delivered_total{channel="sms",status="sent"} 3');
     expect(hot.value({ channel: 'email', status: 'failed' })).toBe(1);
+    expect(hot.value({ channel: 'email', status: 'sent' })).toBe(0);
+  });
+
+  it('a counter without labels scrapes as prom-client’s does', async () => {
+    const theirs = new Registry();
+    const ours = new Registry();
+    new Counter({ name: 'frames_total', help: 'Frames', registers: [theirs] }).inc(3);
+    new HotCounter(ours, 'frames_total', 'Frames').labels({}).inc(3);
+    expect(await ours.metrics()).toBe(await theirs.metrics());
   });
 
   it('reset empties them, as the registry’s resetMetrics does for its own', async () => {

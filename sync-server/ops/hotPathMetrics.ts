@@ -22,11 +22,22 @@ interface Scraped {
   values: Array<{ labels: Record<string, string | number>; value: number; metricName?: string }>;
 }
 
-/** A counter whose label sets are counted in a Map keyed by their values. */
+interface Slot<L extends string> {
+  labels: Labels<L>;
+  value: number;
+}
+
+/**
+ * A counter whose label sets are found through nested Maps, one level per label, keyed by the
+ * values themselves: no key string is built per call.
+ */
 export class HotCounter<L extends string = never> {
   readonly type = 'counter' as const;
   readonly aggregator = 'sum' as const;
-  private readonly counts = new Map<string, { labels: Labels<L>; value: number }>();
+  private readonly slots: Array<Slot<L>> = [];
+  /** Nested Maps by label value; the last level holds the slot (the only level without labels). */
+  private readonly tree = new Map<unknown, unknown>();
+  private unlabelled: Slot<L> | null = null;
 
   constructor(
     registry: Registry,
@@ -53,32 +64,46 @@ export class HotCounter<L extends string = never> {
 
   /** The current value for a label set (0 if never counted). */
   value(labels: Labels<L>): number {
-    return this.counts.get(this.key(labels))?.value ?? 0;
+    return this.find(labels, false)?.value ?? 0;
   }
 
   get(): Scraped {
-    const values = [...this.counts.values()].map(({ labels, value }) => ({ labels: { ...labels }, value }));
+    const values = this.slots.map(({ labels, value }) => ({ labels: { ...labels }, value }));
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 
   reset(): void {
-    for (const slot of this.counts.values()) slot.value = 0;
+    for (const slot of this.slots) slot.value = 0;
   }
 
-  private key(labels: Labels<L>): string {
-    let key = '';
-    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
-    return key;
+  private slot(labels: Labels<L>): Slot<L> {
+    return this.find(labels, true)!;
   }
 
-  private slot(labels: Labels<L>): { labels: Labels<L>; value: number } {
-    const key = this.key(labels);
-    let slot = this.counts.get(key);
-    if (!slot) {
+  private find(labels: Labels<L>, create: boolean): Slot<L> | undefined {
+    const names = this.labelNames;
+    if (names.length === 0) {
+      if (!this.unlabelled && create) this.slots.push((this.unlabelled = { labels: {} as Labels<L>, value: 0 }));
+      return this.unlabelled ?? undefined;
+    }
+    let level = this.tree;
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = labels[names[i]!];
+      let next = level.get(value) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        if (!create) return undefined;
+        level.set(value, (next = new Map()));
+      }
+      level = next;
+    }
+    const last = labels[names[names.length - 1]!];
+    let slot = level.get(last) as Slot<L> | undefined;
+    if (!slot && create) {
       const own = {} as Labels<L>;
-      for (const name of this.labelNames) own[name] = labels[name];
+      for (const name of names) own[name] = labels[name];
       slot = { labels: own, value: 0 };
-      this.counts.set(key, slot);
+      level.set(last, slot);
+      this.slots.push(slot);
     }
     return slot;
   }
