@@ -11,7 +11,7 @@
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
- * BENCH_SCENARIOS=a|b (only these fan-out scenarios), BENCH_WARMUP_MS / BENCH_FIRST_WARMUP_MS (traffic
+ * BENCH_SCENARIOS=a,b,s (only these fan-out scenarios; s is (a′), the sync layer alone), BENCH_WARMUP_MS / BENCH_FIRST_WARMUP_MS (traffic
  * before each measured window: 2 s, and 10 s before a server's first), BENCH_PROFILE=1 (profile both servers
  * during the first round's measured windows and a PWA cold start, print where the time went;
  * keeps the temp directory; BENCH_PROFILE=alloc / retained / promoted: allocation profiles instead;
@@ -76,11 +76,22 @@ const SCENARIOS: FanoutScenario[] = [
     warmupMs: WARMUP_MS,
     durationMs: quick ? 2000 : 10_000,
   },
+  {
+    key: 's',
+    title: "(a′) as (a), on documents with no conversation behind them: the sync layer alone (baseline column: the reference's (a))",
+    rooms: 50,
+    clientsPerRoom: 4,
+    rate: 20,
+    firstRoom: 100,
+    warmupMs: WARMUP_MS,
+    durationMs: quick ? 2000 : 10_000,
+    syncLayerOnly: { sameLoadAs: 'a' },
+  },
 ];
 /** BENCH_PROFILE=alloc|retained|promoted: allocation profiles of the fan-out windows (allocationHooks). */
 const ALLOCATION_PROFILE = (['alloc', 'retained', 'promoted'] as const).find((mode) => mode === process.env.BENCH_PROFILE) ?? null;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
-/** BENCH_SCENARIOS=a or b: run only those fan-out scenarios (e.g. to profile one). */
+/** BENCH_SCENARIOS=a, b and/or s: run only those fan-out scenarios (e.g. to profile one). */
 const SCENARIO_KEYS = new Set((process.env.BENCH_SCENARIOS ?? SCENARIOS.map((sc) => sc.key).join(',')).split(',').map((s) => s.trim()));
 const IDLE_CONNECTIONS = 500;
 const IDLE_ROOMS = 50;
@@ -89,10 +100,10 @@ const IDLE_ROOMS = 50;
  * Every room our server's clients open in this run, created up front as real conversations
  * (a client may open only a conversation the server created, DOC2).
  */
-function benchRooms(): { scenario: string; index: number }[] {
+function benchRooms(): { scenario: string; index: number; bare?: boolean }[] {
   const rooms = idleMemoryRooms(IDLE_ROOMS).map((index) => ({ scenario: 'mem', index }));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const sc of SCENARIOS) rooms.push(...fanoutRooms(sc, round).map((index) => ({ scenario: 'room', index })));
+    for (const sc of SCENARIOS) rooms.push(...fanoutRooms(sc, round).map((index) => ({ scenario: 'room', index, bare: !!sc.syncLayerOnly })));
   }
   return rooms;
 }
@@ -193,7 +204,7 @@ async function runServers(tmp: string, profileDir: string | null): Promise<Recor
         const order: Kind[] = round % 2 === 1 ? ['baseline', 'floor', 'ours'] : ['ours', 'floor', 'baseline'];
         for (const kind of order) {
           const server = servers[kind];
-          if (!server) continue;
+          if (!server || (sc.syncLayerOnly && kind !== 'ours')) continue;
           log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}`);
           await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
             const label = `${kind} server, fan-out ${sc.key}`;
@@ -231,6 +242,24 @@ async function runServers(tmp: string, profileDir: string | null): Promise<Recor
 const eachRound = (run: ServerRun, sc: FanoutScenario, pick: (r: FanoutResult) => number, digits: number) =>
   (run.rounds[sc.key] ?? []).map((r) => fmt(pick(r), digits)).join(', ') || '—';
 
+/** CPU per delivery of ours over the baseline's in the same round (rounds alternate who goes first). */
+function pairedRatios(base: ServerRun, ours: ServerRun, sc: FanoutScenario): string {
+  const b = base.rounds[sc.key] ?? [];
+  const o = ours.rounds[sc.key] ?? [];
+  const ratios = o.flatMap((r) => {
+    const same = b.find((x) => x.round === r.round);
+    return same ? [`${fmt(r.serverCpuPerDeliveryUs / same.serverCpuPerDeliveryUs, 2)}×`] : [];
+  });
+  return ratios.join(', ') || '—';
+}
+
+/** A run's results of scenario `from` filed under `to` (the reference's (a) beside our (a′)). */
+function asScenario(run: ServerRun, from: string, to: string): ServerRun {
+  const rounds = run.rounds[from];
+  const fanout = run.fanout[from];
+  return { ...run, rounds: rounds ? { [to]: rounds } : {}, fanout: fanout ? { [to]: fanout } : {} };
+}
+
 function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun, floor: ServerRun): Row[] {
   const b = base.fanout[sc.key];
   const o = ours.fanout[sc.key];
@@ -247,6 +276,7 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun, floor:
     { section, metric: 'latency max (ms)', baseline: fmt(b?.maxMs), ours: fmt(o?.maxMs), target: '', result: '' },
     { section, metric: 'server CPU per delivery (µs)', baseline: fmt(b?.serverCpuPerDeliveryUs, 1), ours: fmt(o?.serverCpuPerDeliveryUs, 1), target: TARGET.cpu, result: cmp(!!o && !!b && o.serverCpuPerDeliveryUs <= 1.2 * b.serverCpuPerDeliveryUs) },
     { section, metric: 'server CPU/delivery each round (µs)', baseline: eachRound(base, sc, (r) => r.serverCpuPerDeliveryUs, 0), ours: eachRound(ours, sc, (r) => r.serverCpuPerDeliveryUs, 0), target: '', result: '' },
+    { section, metric: 'ours / baseline, round by round', baseline: '', ours: pairedRatios(base, ours, sc), target: '', result: '' },
     { section, metric: 'server event-loop delay max (ms)', baseline: fmt(b?.eventLoopDelayMaxMs, 1), ours: fmt(o?.eventLoopDelayMaxMs, 1), target: '', result: '' },
     { section, metric: 'server CPU (s) / window (s)', baseline: b ? `${fmt(b.serverCpuS)} / ${fmt(b.windowS, 1)}` : '—', ours: o ? `${fmt(o.serverCpuS)} / ${fmt(o.windowS, 1)}` : '—', target: '', result: '' },
     { section, metric: 'of which main thread (s)', baseline: fmt(b?.serverMainThreadCpuS), ours: fmt(o?.serverMainThreadCpuS), target: '', result: '' },
@@ -408,7 +438,7 @@ async function main(): Promise<void> {
   }
 
   const rows: Row[] = [
-    ...SCENARIOS.flatMap((sc) => fanoutRows(sc, baseline, ours, floor)),
+    ...SCENARIOS.flatMap((sc) => fanoutRows(sc, sc.syncLayerOnly ? asScenario(baseline, sc.syncLayerOnly.sameLoadAs, sc.key) : baseline, ours, floor)),
     ...pipelineRows(pipeline),
     ...presenceRows(presence),
     ...memoryRows(baseline, ours),

@@ -16,6 +16,13 @@ export interface FanoutScenario {
   firstRoom: number;
   warmupMs: number;
   durationMs: number;
+  /**
+   * Only our server runs it, on documents that pass DOC2 (the server wrote their `meta.id`) but
+   * have no conversation behind them (no channel, no contact): authentication, validation,
+   * persistence and fan-out, none of the product's per-message work. Compared with the
+   * reference's run of `sameLoadAs`.
+   */
+  syncLayerOnly?: { sameLoadAs: string };
 }
 
 export interface FanoutResult {

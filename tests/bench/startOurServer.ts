@@ -63,8 +63,11 @@ export interface OurServerOptions {
   /** Skip seeding (the data directory is already seeded). */
   seeded?: boolean;
   extraArgs?: string[];
-  /** Rooms (`room(scenario, index)`) the bench's clients will open: created as conversations first (DOC2). */
-  rooms?: { scenario: string; index: number }[];
+  /**
+   * Rooms (`room(scenario, index)`) the bench's clients will open: created as conversations first
+   * (DOC2), or with `bare` as documents with nothing but their `meta.id` (seedRooms.ts).
+   */
+  rooms?: { scenario: string; index: number; bare?: boolean }[];
 }
 
 /**
@@ -76,7 +79,7 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpDir, 'data-'));
   if (!opts.seeded) await seedBenchWorkspace(root, dataDir);
   if (opts.rooms && opts.rooms.length > 0) {
-    await run(process.execPath, ['--import', 'tsx', 'tests/bench/seedRooms.ts', dataDir, BENCH_WORKSPACE, ...opts.rooms.map((r) => roomId(r.scenario, r.index))], {
+    await run(process.execPath, ['--import', 'tsx', 'tests/bench/seedRooms.ts', dataDir, BENCH_WORKSPACE, ...opts.rooms.map((r) => `${r.bare ? 'bare:' : ''}${roomId(r.scenario, r.index)}`)], {
       cwd: root,
     });
   }
