@@ -6,6 +6,7 @@ import type { Fanout } from '../fanout/Fanout.ts';
 import type { Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { type ClientIdRegistry, SERVER_OWNER } from '../rules/ClientIdRegistry.ts';
+import { applyDecoded } from '../rules/decodeOnce.ts';
 import { type Validation, nothingNew, validateUpdate } from '../rules/validateUpdate.ts';
 import type { DocStore } from '../storage/DocStore.ts';
 import { encodeStored } from '../../shared/protocol/stored.ts';
@@ -227,7 +228,7 @@ export class DocRegistry implements DocHost {
     if (!result.changes) return result;
     for (const clientId of result.newClientIds) this.opts.clientIds.bind(live.name, clientId, origin.principal.agentId);
     try {
-      Y.applyUpdate(live.doc, update, origin);
+      applyDecoded(live.doc, update, origin, result.decoded);
     } catch (err) {
       // Validation let through something Yjs could not integrate: the in-memory doc may be
       // partly changed, so drop it and let clients resync from the store.

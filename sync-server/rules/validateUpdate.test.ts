@@ -80,7 +80,7 @@ const lastItem = (doc: Y.Doc, client: number) => {
 
 describe('validateUpdate', () => {
   it('passes the empty update of a state-vector exchange without decoding anything', () => {
-    expect(check(new Y.Doc(), 'ws/index', new Uint8Array([0, 0]))).toEqual({ ok: true, changes: false, newClientIds: [], added: new Map(), stored: new Map() });
+    expect(check(new Y.Doc(), 'ws/index', new Uint8Array([0, 0]))).toEqual({ ok: true, changes: false, newClientIds: [], added: new Map(), stored: new Map(), decoded: null });
   });
 
   it('passes an update that holds only what the server already has', () => {
@@ -110,6 +110,8 @@ describe('validateUpdate', () => {
       ]),
       // Where the update's client ends: what the sender is told is stored once it is durable.
       stored: new Map([[client.clientID, 2]]),
+      // The entry and the status value, decoded once, for the apply to reuse (decodeOnce.ts).
+      decoded: expect.objectContaining({ values: [entry('m3'), 'resolved'] }),
     });
   });
 

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { DocRef } from '../../shared/ids.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { ClientIdLookup } from './ClientIdRegistry.ts';
+import { type DecodedValues, decodeRecording } from './decodeOnce.ts';
 import { type Content, DOC_RULES, type DocRules, type Location, type Refusal } from './docRules.ts';
 
 /** What validateUpdate needs to know about the update's target. */
@@ -25,6 +26,8 @@ export interface Accepted {
   added: Map<string, unknown[]>;
   /** Per clientID in the update: the clock its structs end at (what a `stored` acknowledgement reports). */
   stored: ReadonlyMap<number, number>;
+  /** The values validation decoded, for applying the update without decoding them again (decodeOnce.ts). */
+  decoded: DecodedValues | null;
 }
 
 export type Rejected = { ok: false } & Refusal;
@@ -57,15 +60,18 @@ export function validateUpdate(ctx: ValidateContext, update: Uint8Array): Valida
   // The empty update (what a sync step 2 carries when the client has nothing new): [0 structs, 0 deletes].
   if (update.length === 2 && update[0] === 0 && update[1] === 0) return nothingNew();
   let decoded: { structs: Struct[]; ds: DeleteSet };
+  let values: DecodedValues;
   try {
-    decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+    const recorded = decodeRecording(update);
+    decoded = recorded.decoded as { structs: Struct[]; ds: DeleteSet };
+    values = recorded.values;
   } catch {
     return rejected(malformed('the update could not be decoded'));
   }
   // Yjs keeps only the last section of a client that appears twice: count sections ourselves.
   const sections = decoding.readVarUint(decoding.createDecoder(update));
   try {
-    return new UpdateValidator(ctx, decoded.structs, decoded.ds, sections).run();
+    return new UpdateValidator(ctx, decoded.structs, decoded.ds, sections, values).run();
   } catch {
     // Inconsistent references Yjs itself would choke on (e.g. a parent id that is not a type).
     return rejected(malformed('the update references items inconsistently'));
@@ -76,7 +82,7 @@ const NOTHING_STORED: ReadonlyMap<number, number> = new Map();
 
 /** An accepted update that changes nothing (nothing to apply, store or acknowledge). */
 export function nothingNew(): Accepted {
-  return { ok: true, changes: false, newClientIds: [], added: new Map(), stored: NOTHING_STORED };
+  return { ok: true, changes: false, newClientIds: [], added: new Map(), stored: NOTHING_STORED, decoded: null };
 }
 
 /** Root names by type, so finding an item's root is O(1) after the first time. */
@@ -111,6 +117,7 @@ class UpdateValidator {
     private readonly structs: Struct[],
     private readonly ds: DeleteSet,
     private readonly sections: number,
+    private readonly values: DecodedValues,
   ) {
     this.rules = DOC_RULES[ctx.ref.kind];
     this.store = ctx.doc.store;
@@ -120,7 +127,7 @@ class UpdateValidator {
     const r = this.scanStructs() ?? this.checkClientIds() ?? this.checkInserts() ?? this.checkDeletes() ?? this.checkLengths();
     if (r) return rejected(r);
     if (!this.writeChecked) return nothingNew();
-    return { ok: true, changes: true, newClientIds: this.unboundClients(), added: this.collectAdded(), stored: this.frontier };
+    return { ok: true, changes: true, newClientIds: this.unboundClients(), added: this.collectAdded(), stored: this.frontier, decoded: this.values };
   }
 
   private state(client: number): number {
