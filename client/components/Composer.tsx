@@ -5,8 +5,8 @@ import { AGENT_ROOTS, type DraftMeta, isDraftMeta, MAX_DRAFT_USES } from '../../
 import { MAX_TEXT_LENGTH } from '../../shared/schema/message.ts';
 import type { CannedResponse, LibraryUse, QuickReply } from '../../shared/schema/settings.ts';
 import { renderRichHtml, renderRichPlain, renderRichWhatsApp } from '../../shared/templates/renderRich.ts';
-import { hasVariables, renderTemplate } from '../../shared/templates/renderTemplate.ts';
-import type { TemplateContext } from '../../shared/templates/templateVariables.ts';
+import { hasVariables, type RenderedTemplate, renderTemplate } from '../../shared/templates/renderTemplate.ts';
+import { suggestVariable, type TemplateContext } from '../../shared/templates/templateVariables.ts';
 import { bindTextareaToYText } from '../lib/bindTextareaToYText.ts';
 import { segmentLabel, whatsappWindow } from '../lib/channelHints.ts';
 import { caretPosition, slashQuery } from '../lib/caretPosition.ts';
@@ -70,6 +70,24 @@ export function finalText(text: string, mode: ComposerMode, rich: boolean, chann
   if (mode !== 'message') return text;
   if (rich) return channel === 'whatsapp' ? renderRichWhatsApp(text, context) : renderRichPlain(text, context);
   return hasVariables(text) ? renderTemplate(text, context).text : text;
+}
+
+/**
+ * The heading of the composer's preview. A name that is not a variable is sent as typed, braces
+ * and all, so it is named first, with the variable the agent probably meant.
+ */
+export function previewLabel(rendered: Pick<RenderedTemplate, 'empty' | 'unknown'>): string {
+  if (rendered.unknown.length > 0) {
+    const parts = rendered.unknown.map((name) => {
+      const suggestion = suggestVariable(name);
+      return suggestion ? `{{${name}}} (did you mean {{${suggestion}}}?)` : `{{${name}}}`;
+    });
+    const one = rendered.unknown.length === 1;
+    return `Not ${one ? 'a variable' : 'variables'}: ${parts.join(', ')}. The contact will see ${one ? 'it' : 'them'} as typed`;
+  }
+  const n = rendered.empty.length;
+  if (n > 0) return `Preview: ${n} ${n === 1 ? 'variable is' : 'variables are'} empty for this contact`;
+  return 'Preview: what the contact will receive';
 }
 
 const TYPING_IDLE_MS = 3000;
@@ -486,8 +504,8 @@ export function Composer(props: ComposerProps) {
         <Show when={preview()}>
           {(p) => (
             <div class="composer__preview" aria-label="Preview: what the contact will receive" role="region">
-              <span class="composer__preview-label">
-                {p().empty.length > 0 ? `Preview: ${p().empty.length} ${p().empty.length === 1 ? 'variable is' : 'variables are'} empty for this contact` : 'Preview: what the contact will receive'}
+              <span class="composer__preview-label" classList={{ 'composer__preview-label--warn': p().unknown.length > 0 }}>
+                {previewLabel(p())}
               </span>
               <p class="composer__preview-text">
                 <TemplatePreview segments={p().segments} />

@@ -20,6 +20,8 @@ export interface RenderedTemplate {
   text: string;
   /** Variables that rendered empty. */
   empty: string[];
+  /** Names that are not variables (typed by hand): the contact receives them as written. */
+  unknown: string[];
 }
 
 /**
@@ -31,6 +33,7 @@ export function renderTemplate(template: string | ParsedTemplate, context: Templ
   const parsed = typeof template === 'string' ? parseTemplate(template) : template;
   const segments: RenderedSegment[] = [];
   const empty: string[] = [];
+  const unknown: string[] = [];
   for (const part of parsed.parts) {
     if (part.type === 'text') {
       segments.push({ kind: 'text', text: part.text });
@@ -38,6 +41,7 @@ export function renderTemplate(template: string | ParsedTemplate, context: Templ
     }
     if (!isKnownVariable(part.name)) {
       segments.push({ kind: 'unknown', name: part.name, text: `{{${part.name}${part.fallback !== null ? `|${part.fallback}` : ''}}}` });
+      if (!unknown.includes(part.name)) unknown.push(part.name);
       continue;
     }
     const value = resolveVariable(part.name, context);
@@ -48,7 +52,7 @@ export function renderTemplate(template: string | ParsedTemplate, context: Templ
       empty.push(part.name);
     }
   }
-  return { segments, text: segments.map((s) => s.text).join(''), empty };
+  return { segments, text: segments.map((s) => s.text).join(''), empty, unknown };
 }
 
 /** Whether a text uses template variables at all (plain replies skip rendering). */

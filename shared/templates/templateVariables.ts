@@ -60,8 +60,18 @@ export function isKnownVariable(name: string): boolean {
   return name.startsWith(ATTRIBUTE_PREFIX) && ATTRIBUTE_KEY.test(name.slice(ATTRIBUTE_PREFIX.length));
 }
 
-/** The closest built-in name (edit distance ≤ 2), for "did you mean". */
+/**
+ * The closest built-in name (edit distance ≤ 2), for "did you mean". Names written the way other
+ * tools write them are recognised first: a `contact.`/`customer.`/`user.` prefix
+ * (`{{contact.first_name}}`), camelCase (`{{firstName}}`) and upper case (`{{FIRST_NAME}}`).
+ */
 export function suggestVariable(name: string): string | null {
+  const normalised = name
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/^(contact|customer|user|visitor)\./, '');
+  if (normalised !== name && isKnownVariable(normalised)) return normalised;
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of Object.keys(TEMPLATE_VARIABLES)) {

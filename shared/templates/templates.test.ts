@@ -4,7 +4,7 @@ import { parseTemplate } from './parseTemplate.ts';
 import { renderRichHtml, renderRichPlain, renderRichWhatsApp } from './renderRich.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import { parseRichText } from './richText.ts';
-import { isKnownVariable, resolveVariable, type TemplateContext } from './templateVariables.ts';
+import { isKnownVariable, resolveVariable, suggestVariable, type TemplateContext } from './templateVariables.ts';
 import { describeProblems, validateTemplate } from './validateTemplate.ts';
 
 const maya: TemplateContext = {
@@ -137,6 +137,21 @@ describe('renderTemplate', () => {
     const r = renderTemplate('see {{wat|x}} and {{first_name}}', maya);
     expect(r.text).toBe('see {{wat|x}} and Maya');
     expect(r.segments[1]).toMatchObject({ kind: 'unknown', name: 'wat' });
+  });
+
+  it('lists each name that is not a variable once, in order', () => {
+    const r = renderTemplate('{{contact.first_name}}, {{wat}} and {{contact.first_name|there}} {{name}}', maya);
+    expect(r.unknown).toEqual(['contact.first_name', 'wat']);
+    expect(renderTemplate('{{first_name}} {{company}}', maya).unknown).toEqual([]);
+  });
+
+  it('suggests the variable meant by names written as other tools write them', () => {
+    expect(suggestVariable('contact.first_name')).toBe('first_name');
+    expect(suggestVariable('customer.email')).toBe('email');
+    expect(suggestVariable('firstName')).toBe('first_name');
+    expect(suggestVariable('FIRST_NAME')).toBe('first_name');
+    expect(suggestVariable('agent.firstName')).toBe('agent.first_name');
+    expect(suggestVariable('contact.shoe_size')).toBeNull();
   });
 
   it('resolves unknown names to empty and does not read inherited attribute keys', () => {

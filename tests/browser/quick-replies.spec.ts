@@ -76,6 +76,26 @@ test('the / menu by keyboard alone: filter, move, escape, insert with variables 
   }
 });
 
+test('a variable typed the way another tool writes it is named before it is sent as typed', async ({ browser }) => {
+  const name = unique('Uma Okafor');
+  const socket = await visitor(name);
+  const sam = await openAgent(browser, 'sam');
+  const { page } = sam;
+  try {
+    await row(page, name).click();
+    const box = composer(page, name);
+    await box.fill('Hi {{contact.first_name}}, one moment');
+    const preview = page.getByRole('region', { name: 'Preview: what the contact will receive' });
+    await expect(preview).toContainText('Not a variable: {{contact.first_name}} (did you mean {{first_name}}?). The contact will see it as typed');
+    await box.fill('Hi {{first_name}}, one moment');
+    await expect(preview).toContainText('Preview: what the contact will receive');
+    await expect(preview).toContainText('Hi Uma, one moment');
+  } finally {
+    await socket.close();
+    await closeAll(sam);
+  }
+});
+
 test('inserting a canned response from the browser for review, then sending it on webchat', async ({ browser }) => {
   const name = unique('Rosa Lind');
   const socket = await visitor(name);
