@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import type { ContactProfile } from '../../shared/schema/contact.ts';
+import { resolveVariable } from '../../shared/templates/templateVariables.ts';
 import { type ContactEditor, FIELDS } from '../stores/createContactEditor.ts';
 import { Avatar } from './Avatar.tsx';
 import { PlusIcon, TrashIcon } from './icons.tsx';
@@ -16,6 +17,25 @@ export interface ContactPanelProps {
 
 const IDENTITY_LABEL = { phone: 'Phone', email: 'Email', id: 'Earlier id' } as const;
 const detailOf = (p: ContactProfile) => p.email ?? p.phone ?? '';
+
+const NAME_PART = { firstName: 'first_name', lastName: 'last_name' } as const;
+
+/**
+ * A field the profile does not set. First and last name then show what `{{first_name}}` and
+ * `{{last_name}}` give instead (the full name split at its first space), marked as such, so an
+ * agent sees what a quick reply will say before sending it.
+ */
+function FromName(props: { profile: ContactProfile; field: (typeof FIELDS)[number]['key'] }) {
+  const derived = () => {
+    const variable = props.field === 'firstName' || props.field === 'lastName' ? NAME_PART[props.field] : null;
+    return variable ? resolveVariable(variable, { contact: props.profile }) : '';
+  };
+  return (
+    <Show when={derived()} fallback={<span class="contact-panel__missing">Not set</span>}>
+      {derived()} <span class="contact-panel__missing">(from the name)</span>
+    </Show>
+  );
+}
 
 /**
  * The thread's contact panel: the profile (live for everyone), an edit form (any member), and a
@@ -81,7 +101,11 @@ export function ContactPanel(props: ContactPanelProps) {
                       {(f) => (
                         <>
                           <dt>{f.label}</dt>
-                          <dd>{p()[f.key] || <span class="contact-panel__missing">Not set</span>}</dd>
+                          <dd>
+                            <Show when={p()[f.key]} fallback={<FromName profile={p()} field={f.key} />}>
+                              {p()[f.key]}
+                            </Show>
+                          </dd>
                         </>
                       )}
                     </For>

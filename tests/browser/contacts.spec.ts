@@ -34,6 +34,9 @@ test('editing a contact’s company fills {{company}} in the composer preview, l
     await lee.page.getByRole('button', { name: 'Contact details' }).click();
     const leePanel = lee.page.getByRole('complementary', { name: 'Contact details' });
     await expect(leePanel.getByText('Not set').first()).toBeVisible();
+    // No first name in the profile: the panel shows what {{first_name}} gives, from the name.
+    const [first] = name.split(' ');
+    await expect(leePanel.getByRole('definition').first()).toHaveText(`${first} (from the name)`);
 
     await page.getByRole('button', { name: 'Contact details' }).click();
     const panel = page.getByRole('complementary', { name: 'Contact details' });
