@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 import { baseURL, closeAll, composer, entry, openAgent, row, unique } from '../helpers/browserActors.ts';
 import { openVisitorSocket } from '../helpers/visitorSocket.ts';
 
@@ -17,13 +17,30 @@ async function visitor(name: string) {
   return socket;
 }
 
-test('the / menu by keyboard alone: filter, move, escape, insert with variables filled, send', async ({ browser }) => {
-  const name = unique('Quinn Rivera');
+/**
+ * A webchat visitor named from `prefix` writes; `agent` signs in and opens that conversation;
+ * `body` runs; the visitor's socket and the agent's browser context are closed whatever happens.
+ */
+async function inConversation(
+  browser: Browser,
+  agent: Parameters<typeof openAgent>[1],
+  prefix: string,
+  body: (c: { page: Page; name: string; socket: Awaited<ReturnType<typeof visitor>> }) => Promise<void>,
+): Promise<void> {
+  const name = unique(prefix);
   const socket = await visitor(name);
-  const sam = await openAgent(browser, 'sam');
-  const { page } = sam;
+  const actor = await openAgent(browser, agent);
   try {
-    await row(page, name).click();
+    await row(actor.page, name).click();
+    await body({ page: actor.page, name, socket });
+  } finally {
+    await socket.close();
+    await closeAll(actor);
+  }
+}
+
+test('the / menu by keyboard alone: filter, move, escape, insert with variables filled, send', async ({ browser }) => {
+  await inConversation(browser, 'sam', 'Quinn Rivera', async ({ page, name, socket }) => {
     const box = composer(page, name);
     await box.focus();
 
@@ -70,19 +87,11 @@ test('the / menu by keyboard alone: filter, move, escape, insert with variables 
     await expect(entry(page, name, sent)).toBeVisible();
     const received = await socket.next('message', (m) => m.message.text === sent);
     expect(received.message.text).toBe(sent);
-  } finally {
-    await socket.close();
-    await closeAll(sam);
-  }
+  });
 });
 
 test('a variable typed the way another tool writes it is named before it is sent as typed', async ({ browser }) => {
-  const name = unique('Uma Okafor');
-  const socket = await visitor(name);
-  const sam = await openAgent(browser, 'sam');
-  const { page } = sam;
-  try {
-    await row(page, name).click();
+  await inConversation(browser, 'sam', 'Uma Okafor', async ({ page, name }) => {
     const box = composer(page, name);
     await box.fill('Hi {{contact.first_name}}, one moment');
     const preview = page.getByRole('region', { name: 'Preview: what the contact will receive' });
@@ -90,19 +99,11 @@ test('a variable typed the way another tool writes it is named before it is sent
     await box.fill('Hi {{first_name}}, one moment');
     await expect(preview).toContainText('Preview: what the contact will receive');
     await expect(preview).toContainText('Hi Uma, one moment');
-  } finally {
-    await socket.close();
-    await closeAll(sam);
-  }
+  });
 });
 
 test('inserting a canned response from the browser for review, then sending it on webchat', async ({ browser }) => {
-  const name = unique('Rosa Lind');
-  const socket = await visitor(name);
-  const lee = await openAgent(browser, 'lee');
-  const { page } = lee;
-  try {
-    await row(page, name).click();
+  await inConversation(browser, 'lee', 'Rosa Lind', async ({ page, name, socket }) => {
     await page.getByRole('button', { name: 'Canned responses' }).click();
     const dialog = page.getByRole('dialog', { name: 'Canned responses' });
     await expect(dialog).toBeVisible();
@@ -122,8 +123,5 @@ test('inserting a canned response from the browser for review, then sending it o
     const received = await socket.next('message', (m) => m.message.text === sent);
     expect(received.message.text).toBe(sent);
     await expect(entry(page, name, 'Our lifetime warranty covers zips')).toBeVisible();
-  } finally {
-    await socket.close();
-    await closeAll(lee);
-  }
+  });
 });
