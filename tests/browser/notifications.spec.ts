@@ -62,7 +62,7 @@ async function samWithNotifications(browser: import('@playwright/test').Browser)
 
 test('a message in the background makes a browser notification with sender and preview; clicking it opens the conversation', async ({ browser }) => {
   const sam = await samWithNotifications(browser);
-  await expect(sam.page.getByRole('region', { name: 'Turn on desktop notifications?' })).toHaveCount(0);
+  await expect(sam.page.getByRole('region', { name: 'Turn on notifications?' })).toHaveCount(0);
   await sam.page.evaluate(() => (window as unknown as { __setFocused: (f: boolean) => void }).__setFocused(false));
   const visitor = await socketVisitor(unique('Notify Visitor'));
   await visitor.say('Is the Summit tent waterproof?');
@@ -143,7 +143,7 @@ test('when the browser refuses permission, a banner says how to re-enable it in 
     };
   });
   await signIn(page, 'lee');
-  const explainer = page.getByRole('region', { name: 'Turn on desktop notifications?' });
+  const explainer = page.getByRole('region', { name: 'Turn on notifications?' });
   await expect(explainer).toBeVisible();
   await page.screenshot({ path: 'test-results/notifications-explainer.png' });
   await explainer.getByRole('button', { name: 'Enable notifications' }).click();

@@ -35,11 +35,11 @@ export function NotificationBanners(props: NotificationBannersProps) {
           <section class="notify-banner" aria-labelledby="notify-explainer-title">
             <div class="notify-banner__text">
               <h2 id="notify-explainer-title" class="notify-banner__title">
-                Turn on desktop notifications?
+                Turn on notifications?
               </h2>
               <p>
-                Switchboard can tell you about new messages in your conversations, new assignments and mentions in internal notes while
-                it is in the background. Your browser will ask you to allow it.
+                Get told about new messages in your conversations, new assignments and @mentions in internal notes while Switchboard is
+                in the background, on this computer or phone. Your browser will ask you to allow it.
               </p>
             </div>
             <div class="notify-banner__actions">
@@ -59,9 +59,10 @@ export function NotificationBanners(props: NotificationBannersProps) {
                 Notifications are blocked for Switchboard
               </h2>
               <p>
-                You will not get desktop notifications. To turn them back on, open this site's settings in your browser (click the icon at
-                the left of the address bar, or Settings › Privacy and security › Site settings › Notifications), set Notifications to
-                Allow for {location.host}, then reload the page.
+                You will not get notifications on this device. To turn them back on, set Notifications to Allow for {location.host}, then
+                reload the page: on a computer, click the icon at the left of the address bar (or Settings › Privacy and security › Site
+                settings › Notifications); on Android, the browser's menu › Settings › Site settings › Notifications; on an iPhone with
+                Switchboard on the Home Screen, the phone's Settings › Notifications › Switchboard.
               </p>
             </div>
             <div class="notify-banner__actions">

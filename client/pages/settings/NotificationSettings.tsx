@@ -98,21 +98,22 @@ export function NotificationSettings() {
         <legend>This browser</legend>
         <div class="notify-settings__line">
           <span>
-            Desktop notifications:{' '}
+            Notifications on this device:{' '}
             <strong>
               {permission() === 'granted' ? 'allowed' : permission() === 'denied' ? 'blocked' : permission() === 'unsupported' ? 'not supported' : 'not enabled yet'}
             </strong>
           </span>
           <Show when={permission() === 'default'}>
             <button type="button" class="button button--small button--primary" onClick={() => void request()}>
-              Enable desktop notifications
+              Enable notifications
             </button>
           </Show>
         </div>
         <Show when={permission() === 'denied'}>
           <p class="notify-settings__muted">
-            Your browser blocks notifications for this site. Open the site settings (the icon at the left of the address bar), set
-            Notifications to Allow, then reload.
+            Your browser blocks notifications for this site. Open the site settings (on a computer, the icon at the left of the
+            address bar; on Android, the browser's menu › Settings › Site settings; on an iPhone, Settings › Notifications ›
+            Switchboard), set Notifications to Allow, then reload.
           </p>
         </Show>
         <div class="notify-settings__line">
