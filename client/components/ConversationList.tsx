@@ -21,6 +21,8 @@ export interface ConversationListProps {
   hasDraft?: (id: string) => boolean;
   /** Whether the conversation's contact is composing right now. */
   contactTyping?: (id: string) => boolean;
+  /** Whether this device has changes to the conversation the server has not had yet. */
+  unsynced?: (id: string) => boolean;
   selectedId: string | null;
   now: number;
   emptyText: string;
@@ -145,6 +147,7 @@ export function ConversationList(props: ConversationListProps) {
                         assigneePresence={props.assigneePresence?.(id)}
                         hasDraft={props.hasDraft?.(id) ?? false}
                         contactTyping={props.contactTyping?.(id) ?? false}
+                        unsynced={props.unsynced?.(id) ?? false}
                         selected={props.selectedId === id}
                         now={props.now}
                         tabIndex={rowTabIndex(id, props.selectedId, visibleIds())}

@@ -5,7 +5,7 @@ import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import { longRelativeTime, shortRelativeTime } from '../lib/formatTime.ts';
 import { Link } from '../router/Link.tsx';
-import { ChannelIcon } from './icons.tsx';
+import { ChannelIcon, ClockIcon } from './icons.tsx';
 
 export interface ConversationRowProps {
   summary: ConversationSummary;
@@ -15,6 +15,8 @@ export interface ConversationRowProps {
   hasDraft: boolean;
   /** The contact is composing: "typing…" replaces the preview while it lasts. */
   contactTyping?: boolean;
+  /** This device has changes to the conversation the server has not had yet (sent offline, say). */
+  unsynced?: boolean;
   selected: boolean;
   now: number;
   tabIndex: number;
@@ -22,7 +24,9 @@ export interface ConversationRowProps {
 
 /**
  * One conversation in the list: a link to /c/<id> whose accessible name starts with the contact's
- * name, then unread count, channel, status, assignee and the last message.
+ * name, then unread count, channel, status, assignee, draft, changes waiting to sync and the last
+ * message. The preview is the server's summary: a reply sent offline shows as "Waiting to sync"
+ * until the server has it, then as the preview.
  */
 export function ConversationRow(props: ConversationRowProps) {
   const channel = () => CAPABILITIES[props.summary.channel]?.label ?? props.summary.channel;
@@ -38,6 +42,7 @@ export function ConversationRow(props: ConversationRowProps) {
       props.summary.status === 'resolved' ? 'resolved' : 'open',
       props.assigneeName ? `assigned to ${props.assigneeName}` : 'unassigned',
       props.hasDraft ? 'draft' : null,
+      props.unsynced ? 'changes waiting to sync' : null,
       props.contactTyping ? 'typing' : null,
       `last message ${longRelativeTime(time(), props.now)}: ${previewPrefix()}${preview()}`,
     ]
@@ -91,6 +96,12 @@ export function ConversationRow(props: ConversationRowProps) {
           </Show>
           {props.assigneeName ?? 'Unassigned'}
         </span>
+        <Show when={props.unsynced}>
+          <span class="row__unsynced" title="Changes made on this device are not on the server yet: they go out when it is connected">
+            <ClockIcon size={12} />
+            Waiting to sync
+          </span>
+        </Show>
         <Show when={props.summary.status === 'resolved'}>
           <span class="status-pill status-pill--resolved">Resolved</span>
         </Show>

@@ -96,6 +96,7 @@ export function InboxPage(props: { selectedId: string | null; onSignOut: () => v
           assigneePresence={(id) => w.availability.of(w.index.conversations.get(id)?.assigneeId)}
           hasDraft={w.hasDraft}
           contactTyping={w.contactTyping}
+          unsynced={w.unsynced}
           selectedId={props.selectedId}
           now={w.now()}
           emptyText={emptyText()}

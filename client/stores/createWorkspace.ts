@@ -1,5 +1,5 @@
 import { type Accessor, createContext, createMemo, createSignal, onCleanup, useContext } from 'solid-js';
-import { settingsDoc } from '../../shared/ids.ts';
+import { conversationDoc, settingsDoc } from '../../shared/ids.ts';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
 import type { Author } from '../../shared/schema/message.ts';
 import { SETTINGS_ROOTS } from '../../shared/schema/settings.ts';
@@ -51,6 +51,8 @@ export interface Workspace {
   hasDraft(conversationId: string): boolean;
   /** Whether the conversation's contact is composing a message right now (ephemeral, TYP1). */
   contactTyping(conversationId: string): boolean;
+  /** Whether this device holds changes to the conversation the server has not had yet (offline sends, notes, status). */
+  unsynced(conversationId: string): boolean;
   /**
    * True once it is known that this browser keeps no copy of the agent's documents (IndexedDB
    * unavailable, as in some private windows): everything works online, in memory only.
@@ -133,6 +135,7 @@ export function createWorkspace(session: SessionInfo, sync: WorkspaceSync, snaps
     setListSort: (sort) => agent.setPref('listSort', sort),
     hasDraft: (id) => savedDrafts()?.includes(id) ?? agent.drafts[id] === true,
     contactTyping: (id) => typing().has(id),
+    unsynced: (id) => client.unsynced().has(conversationDoc(ws, id)),
     localCopyUnavailable,
   };
 }

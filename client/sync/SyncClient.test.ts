@@ -103,12 +103,14 @@ describe('SyncClient', () => {
     expect(client.state().status).toBe('offline');
     append(handle.doc(), message('m1', 'written offline'));
     expect(client.state().waiting).toBe(1);
+    expect([...client.unsynced()]).toEqual([CONV]);
     timers.advance(60_000); // retries fail while unreachable
     server.flush();
     server.reachable = true;
     timers.advance(60_000);
     await settle(server);
     expect(client.state()).toMatchObject({ status: 'online', waiting: 0 });
+    expect(client.unsynced().size).toBe(0);
     expect(texts(server.doc(CONV))).toEqual(['written offline']);
     // A second reconnect sends nothing twice.
     server.disconnectAll();

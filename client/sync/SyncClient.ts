@@ -201,10 +201,16 @@ class DocEntry {
 export class SyncClient {
   readonly state: Accessor<ConnectionState>;
   readonly rejections: Accessor<readonly Rejection[]>;
+  /**
+   * The documents this client holds with local changes the server has not had yet (written while
+   * offline or before the document's subscription): what `state().waiting` counts, by name.
+   */
+  readonly unsynced: Accessor<ReadonlySet<string>>;
 
   private readonly entries = new Map<string, DocEntry>();
   private readonly setState: Setter<ConnectionState>;
   private readonly setRejections: Setter<readonly Rejection[]>;
+  private readonly setUnsynced: Setter<ReadonlySet<string>>;
   private readonly store: DocStore | null;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -238,6 +244,7 @@ export class SyncClient {
       { equals: sameState },
     );
     [this.rejections, this.setRejections] = createSignal<readonly Rejection[]>([]);
+    [this.unsynced, this.setUnsynced] = createSignal<ReadonlySet<string>>(new Set(), { equals: sameMembers });
     this.detachWindow = this.attachWindow();
   }
 
@@ -885,12 +892,14 @@ export class SyncClient {
 
   private refresh(): void {
     let syncing = 0;
-    let waiting = 0;
+    const unsynced = new Set<string>();
     for (const entry of this.entries.values()) {
       if (entry.failure) continue;
-      if (entry.dirty) waiting++;
+      if (entry.dirty) unsynced.add(entry.name);
       if (!entry.isSynced) syncing++;
     }
+    const waiting = unsynced.size;
+    this.setUnsynced(unsynced);
     let state: ConnectionState;
     if (this.terminal) {
       state = { status: this.terminal.status, syncing: 0, waiting, retryAt: null, reason: this.terminal.reason };
@@ -909,6 +918,12 @@ interface AwarenessChange {
   added: number[];
   updated: number[];
   removed: number[];
+}
+
+function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const name of a) if (!b.has(name)) return false;
+  return true;
 }
 
 function sameState(a: ConnectionState, b: ConnectionState): boolean {

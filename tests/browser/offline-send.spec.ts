@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { closeAll, connection, entry, openAgent, openConversation, openVisitor, send, unique, visitorSays } from '../helpers/browserActors.ts';
+import { closeAll, connection, entry, openAgent, openConversation, openVisitor, row, send, unique, visitorSays } from '../helpers/browserActors.ts';
 
 test('a reply sent offline is queued, then delivered exactly once when the connection is back', async ({ browser }) => {
   const contact = unique('Offline Olga');
@@ -18,9 +18,14 @@ test('a reply sent offline is queued, then delivered exactly once when the conne
     await expect(bubble).toContainText('Queued');
     await expect(connection(dana.page)).toContainText(/waiting to sync/);
     await expect(visitor.log).not.toContainText(reply);
+    // The list says which conversation holds it.
+    const listed = row(dana.page, contact);
+    await expect(listed).toContainText('Waiting to sync');
+    await expect(listed).toHaveAccessibleName(/changes waiting to sync/);
 
     await dana.context.setOffline(false);
     await expect(connection(dana.page)).toHaveText(/Online/);
+    await expect(listed).not.toContainText('Waiting to sync');
     await expect(bubble).not.toContainText('Queued');
     await expect(bubble).toContainText(/Sent|Delivered|Read/);
     await expect(bubble).toHaveCount(1);
