@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyDecoded, decodeRecording } from './decodeOnce.ts';
 
-/** An update with the shapes clients send: entries, a nested map, text, and a delete. */
-function sampleUpdates(note = 'see above'): { base: Uint8Array; update: Uint8Array } {
+/**
+ * An update with the shapes clients send: entries, a nested map, text, and a delete. The client
+ * id is fixed (a random one is written in 1 to 5 bytes), so two samples with notes of one length
+ * have the same length and their values sit at the same positions.
+ */
+function sampleUpdates(note = 'see above', clientID = 1001): { base: Uint8Array; update: Uint8Array } {
   const client = new Y.Doc();
+  client.clientID = clientID;
   client.getArray('messages').insert(0, [{ id: 'm0', kind: 'message', text: 'first', createdAt: 1 }]);
   const base = Y.encodeStateAsUpdate(client);
   const before = Y.encodeStateVector(client);
@@ -58,7 +63,7 @@ describe('decoding a client update once', () => {
   it('reads a different update itself, even where positions coincide', () => {
     const { base, update } = sampleUpdates();
     // Same shape and byte length, other client and other text: its values sit at the same positions.
-    const other = sampleUpdates('see below').update;
+    const other = sampleUpdates('see below', 2002).update;
     expect(other.length).toBe(update.length);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, base);
