@@ -6,7 +6,7 @@ describe('server configuration', () => {
   it('uses the documented defaults', () => {
     expect(resolveConfig([], {})).toEqual({
       ok: true,
-      config: { port: 3210, host: '0.0.0.0', dataDir: resolve('./.data'), demo: false, publicBaseUrl: null, logLevel: 'info', channelsFile: null, demoChannels: false, vapid: null, pushSimulator: null },
+      config: { port: 3210, host: '0.0.0.0', dataDir: resolve('./.data'), demo: false, publicBaseUrl: null, logLevel: 'info', channelsFile: null, demoChannels: false, vapid: null, pushSimulator: null, docIdleMs: null },
     });
   });
 
@@ -17,6 +17,12 @@ describe('server configuration', () => {
       ok: true,
       config: { port: 0, dataDir: '/tmp/flag-data', demo: true },
     });
+  });
+
+  it('reads how long an idle document stays in memory, from a flag or the environment', () => {
+    expect(resolveConfig([], { SWITCHBOARD_DOC_IDLE_MS: '5000' })).toMatchObject({ ok: true, config: { docIdleMs: 5000 } });
+    expect(resolveConfig(['--doc-idle-ms', '0'], { SWITCHBOARD_DOC_IDLE_MS: '5000' })).toMatchObject({ ok: true, config: { docIdleMs: 0 } });
+    expect(resolveConfig(['--doc-idle-ms', '2s'], {})).toEqual({ ok: false, message: 'Not a number of milliseconds: 2s' });
   });
 
   it('refuses a bad port, an unknown flag and a bad URL with a message', () => {

@@ -18,6 +18,8 @@ export interface ServerConfig {
   vapid: { publicKey?: string; privateKey?: string; subject?: string } | null;
   /** Run the local push-service simulator: true, false, or null (default: with --demo). */
   pushSimulator: boolean | null;
+  /** How long a document stays in memory after its last client left, ms (null: the default, 30 s). */
+  docIdleMs: number | null;
 }
 
 export const DEFAULT_PORT = 3210;
@@ -39,6 +41,8 @@ Options:
   --push-simulator     run the local push-service simulator (env SWITCHBOARD_PUSH_SIMULATOR=1; default with --demo)
   --no-push-simulator  never run it, even with --demo (env SWITCHBOARD_PUSH_SIMULATOR=0)
   --log-level <level>  pino level: fatal, error, warn, info, debug (env LOG_LEVEL, default info)
+  --doc-idle-ms <n>    keep a document in memory this long after its last client left, then
+                       compact and unload it (env SWITCHBOARD_DOC_IDLE_MS, default 30000)
   -h, --help           show this help
 `;
 
@@ -70,6 +74,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
         'demo-channels': { type: 'boolean' },
         'push-simulator': { type: 'boolean' },
         'no-push-simulator': { type: 'boolean' },
+        'doc-idle-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -84,6 +89,9 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (port === null) return { ok: false, message: `Not a port number: ${portText}` };
   const publicBaseUrl = (values['public-url'] as string | undefined) ?? env.SWITCHBOARD_PUBLIC_URL ?? null;
   if (publicBaseUrl !== null && !/^https?:\/\/[^\s/]+/.test(publicBaseUrl)) return { ok: false, message: `Not an http(s) URL: ${publicBaseUrl}` };
+  const docIdleText = (values['doc-idle-ms'] as string | undefined) ?? env.SWITCHBOARD_DOC_IDLE_MS;
+  const docIdleMs = docIdleText === undefined ? null : /^\d{1,9}$/.test(docIdleText) ? Number(docIdleText) : Number.NaN;
+  if (Number.isNaN(docIdleMs)) return { ok: false, message: `Not a number of milliseconds: ${docIdleText}` };
   return {
     ok: true,
     config: {
@@ -113,6 +121,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
                 ? false
                 : null,
       channelsFile: ((values.channels as string | undefined) ?? env.SWITCHBOARD_CHANNELS) ? resolve((values.channels as string | undefined) ?? env.SWITCHBOARD_CHANNELS ?? '') : null,
+      docIdleMs,
     },
   };
 }

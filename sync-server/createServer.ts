@@ -77,6 +77,8 @@ export interface CreateServerOptions {
   now?: () => number;
   /** How often presence timeouts and due re-routes are checked (ms); 0 = only on sweep(). Default 1 s. */
   sweepMs?: number;
+  /** How long a document stays in memory after its last client left, then is compacted and unloaded (ms; default 30 s). */
+  docIdleMs?: number;
 }
 
 export interface DemoInfo {
@@ -160,6 +162,7 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     authenticate: (token) => directory.authenticate(token),
     logger,
     metrics,
+    ...(options.docIdleMs !== undefined ? { limits: { idleUnloadMs: options.docIdleMs } } : {}),
   });
   const docs = sync.docs;
   const docSync = new WorkspaceDocSync(docs, directory, logger);

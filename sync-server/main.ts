@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       ...(channels?.ok ? { channels: channels.config } : {}),
       demoChannels: config.demoChannels,
       push: { vapid: config.vapid, ...(config.pushSimulator !== null ? { simulator: config.pushSimulator } : {}) },
+      ...(config.docIdleMs !== null ? { docIdleMs: config.docIdleMs } : {}),
     });
   } catch (err) {
     const code = (err as { code?: string }).code;

@@ -23,6 +23,8 @@ export interface ServerUnderTest {
    * (prom-client resets its event-loop histogram at every scrape); absent when it has none.
    */
   eventLoopDelayMaxMs?: () => Promise<number | null>;
+  /** Documents the server holds in memory, from its own metrics; absent when it has none. */
+  documentsLoaded?: () => Promise<number | null>;
   /** Last lines of the child's output, for error reports. */
   logTail: () => string;
   stop: () => Promise<void>;

@@ -41,6 +41,14 @@ export interface FanoutResult {
   serverCpuS: number;
   /** Part of serverCpuS spent on the server's main (JavaScript) thread. */
   serverMainThreadCpuS: number;
+  /**
+   * Server CPU after the window, until the run's clients have gone and the server has done what
+   * they leave behind (closing their sockets; ours also unloads the run's documents and compacts
+   * their logs: SETTLE_MS). Counted in serverCpuPerDeliveryUs, so no run's housekeeping falls
+   * into a later run's window.
+   */
+  afterWindowCpuS: number;
+  /** (serverCpuS + afterWindowCpuS) per delivered update. */
   serverCpuPerDeliveryUs: number;
   /** Load generator CPU (all threads of the bench process) over the same window. */
   clientCpuS: number;
@@ -90,6 +98,14 @@ async function runPhase(pool: ClientPool, server: ServerUnderTest, sc: FanoutSce
  * the measured window. Server CPU is read from /proc/<pid>/stat around the window, which runs
  * from just before the first send to the last delivery.
  */
+/**
+ * How long after its clients have gone a run's server CPU is still counted (afterWindowCpuS), the
+ * same for every server: ours is started with `--doc-idle-ms 1000` (run.ts), so the run's
+ * documents are unloaded and compacted within it. With the default (30 s) that work fell into
+ * whichever of our runs came 30 s later, (b)'s window more often than not.
+ */
+export const SETTLE_MS = 3000;
+
 /** Called around the measured window (e.g. to profile the server during exactly that window). */
 export interface WindowHooks {
   before(): Promise<void>;
@@ -111,7 +127,10 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       specs.push({ room: server.room('room', room), roomIndex: r, slot });
     }
   }
+  const docsBefore = (await server.documentsLoaded?.()) ?? null;
   const connectMs = await pool.connect(server.wsBase, server.params, specs);
+  let result: FanoutResult;
+  let cpuAtWindowEnd: number;
   try {
     // Tags (also in message ids) are unique per scenario, round, server and phase.
     const prefix = `${sc.key}${round}${server.kind.charAt(0)}`;
@@ -132,7 +151,8 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const t0 = performance.now();
     const phase = await runPhase(pool, server, sc, tag, sc.durationMs);
     const windowS = (performance.now() - t0) / 1000;
-    const serverCpuS = readCpuSeconds(server.pid) - cpu0;
+    cpuAtWindowEnd = readCpuSeconds(server.pid);
+    const serverCpuS = cpuAtWindowEnd - cpu0;
     const serverMainThreadCpuS = readMainThreadCpuSeconds(server.pid) - main0;
     const clientCpuS = ownCpuSeconds() - own0;
     const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
@@ -148,7 +168,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     }
     all.sort();
     const delivered = Math.max(phase.delivered, 1);
-    return {
+    result = {
       scenario: sc.title,
       server: server.label,
       clients: specs.length,
@@ -162,6 +182,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       windowS,
       serverCpuS,
       serverMainThreadCpuS,
+      afterWindowCpuS: 0,
       serverCpuPerDeliveryUs: (serverCpuS / delivered) * 1e6,
       clientCpuS,
       clientCpuPerDeliveryUs: (clientCpuS / delivered) * 1e6,
@@ -173,4 +194,14 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
   } finally {
     await pool.close();
   }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  result.afterWindowCpuS = readCpuSeconds(server.pid) - cpuAtWindowEnd;
+  result.serverCpuPerDeliveryUs = ((result.serverCpuS + result.afterWindowCpuS) / Math.max(result.delivered, 1)) * 1e6;
+  if (docsBefore !== null) {
+    const docsAfter = await server.documentsLoaded?.();
+    if (docsAfter != null && docsAfter > docsBefore) {
+      process.stderr.write(`[bench] ${server.label}: ${docsAfter - docsBefore} document(s) of the run still loaded ${SETTLE_MS} ms after it\n`);
+    }
+  }
+  return result;
 }

@@ -118,6 +118,15 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
         return null;
       }
     },
+    documentsLoaded: async () => {
+      try {
+        const text = await (await fetch(`${baseUrl}/metrics`)).text();
+        const m = /^switchboard_documents_loaded\s+(\S+)$/m.exec(text);
+        return m ? Number(m[1]) : null;
+      } catch {
+        return null;
+      }
+    },
     logTail: handle.logTail,
     stop: handle.stop,
     dataDir,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
+import { agentDoc, conversationDoc, indexDoc, newId } from '../../shared/ids.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
 import type { ConversationSummary } from '../../shared/schema/workspaceIndex.ts';
 import { type TestApp, startApp } from '../helpers/startApp.ts';
@@ -35,6 +35,22 @@ describe('app: lifecycle', () => {
     const again = await app.signIn('sam@example.com', 'switchboard');
     const reopened = await app.openDoc(indexDoc('demo'), again.token);
     expect(reopened.doc.getMap<ConversationSummary>('conversations').size).toBe(8);
+  });
+
+  it('keeps an idle document in memory as long as docIdleMs (--doc-idle-ms) says, then unloads it', async () => {
+    const app = await startApp({ docIdleMs: 50 });
+    cleanup.push(() => app.dispose());
+    app.server.directory.createWorkspace('acme', 'Acme');
+    await app.server.directory.createAgent({ workspaceId: 'acme', email: 'dana@example.com', name: 'Dana Reyes', role: 'admin', password: 'switchboard' });
+    const session = await app.signIn('dana@example.com', 'switchboard');
+    // The agent's own document: no part of the server keeps it open (the index gets presence writes).
+    const name = agentDoc('acme', session.agent.id);
+    const { provider } = await app.openDoc(name, session.token);
+    const loaded = () => app.server.docs.peek(name, () => true) === true;
+    expect(loaded()).toBe(true);
+    provider.destroy();
+    // The default keeps it for 30 s; here it goes within moments of the last client leaving.
+    await waitUntil(() => !loaded(), 'the agent document unloaded', 10_000);
   });
 
   it('closes visitor and sync sockets with 4503 on shutdown, and delivers a reply written while the server was down', async () => {
