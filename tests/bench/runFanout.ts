@@ -113,9 +113,12 @@ export interface WindowHooks {
   after(window: { delivered: number }): Promise<void>;
 }
 
-/** The rooms (`server.room('room', i)` indexes) of a scenario's round: fresh documents every round. */
+/**
+ * The rooms (`server.room('room', i)` indexes) of a scenario's round: fresh documents every round,
+ * round 0 being the warm-up run (run.ts, WARMUP_ROUND).
+ */
 export function fanoutRooms(sc: Pick<FanoutScenario, 'firstRoom' | 'rooms'>, round: number): number[] {
-  return Array.from({ length: sc.rooms }, (_, r) => sc.firstRoom + (round - 1) * 1000 + r);
+  return Array.from({ length: sc.rooms }, (_, r) => sc.firstRoom + round * 1000 + r);
 }
 
 export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1, hooks?: WindowHooks): Promise<FanoutResult> {
