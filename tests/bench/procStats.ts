@@ -57,3 +57,13 @@ export function readMachineBusySeconds(): number {
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLK_TCK;
 }
+
+/**
+ * CPU seconds the hypervisor has taken from this VM's cores so far (`steal` in /proc/stat): time
+ * a vCPU wanted to run and could not. A window with steal ran on a contended host, and the CPU
+ * times of its processes are then less comparable with another window's.
+ */
+export function readMachineStealSeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  return (Number(line.trim().split(/\s+/)[8]) || 0) / CLK_TCK;
+}

@@ -87,7 +87,10 @@ const SCENARIOS: FanoutScenario[] = [
     rate: 10,
     firstRoom: 50,
     warmupMs: WARMUP_MS,
-    durationMs: quick ? 2000 : 10_000,
+    // 20 s (since session 13): a 10 s window held 0.2–0.3 s of server CPU, so one major GC
+    // (V8's memory reducer collecting what the previous run left, 0.1–0.15 s on GC threads)
+    // falling inside it or not moved a round by up to 2×.
+    durationMs: quick ? 2000 : 20_000,
   },
   {
     key: 's',
@@ -328,6 +331,7 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun, floor:
     row('server event-loop delay max (ms)', (r) => r.eventLoopDelayMaxMs ?? Number.NaN, 1),
     row('client CPU, all threads (s)', (r) => r.clientCpuS, 2),
     row('other processes CPU (s), noise', (r) => r.otherCpuS, 2),
+    row('stolen by the hypervisor (s), noise', (r) => r.stealS, 2),
     row('max send lag (ms)', (r) => r.maxSendLagMs, 1),
     row(`connect ${clients} clients (ms)`, (r) => r.connectMs, 0),
   ];

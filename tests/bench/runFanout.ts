@@ -1,7 +1,7 @@
 import type { ClientPool } from './ClientPool.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { percentile } from './percentile.ts';
-import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds, readMainThreadCpuSeconds } from './procStats.ts';
+import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds, readMachineStealSeconds, readMainThreadCpuSeconds } from './procStats.ts';
 import type { ClientSpec } from './workerProtocol.ts';
 
 export interface FanoutScenario {
@@ -55,6 +55,8 @@ export interface FanoutResult {
   clientCpuPerDeliveryUs: number;
   /** CPU used by every other process of the machine over the window (noise indicator). */
   otherCpuS: number;
+  /** CPU seconds the hypervisor took from the machine's cores during the window (readMachineStealSeconds). */
+  stealS: number;
   /** Longest event-loop stall of the server during the window (its own metrics; null if none). */
   eventLoopDelayMaxMs: number | null;
   /** Largest delay of a scheduled send behind its due time (load-generator saturation). */
@@ -151,6 +153,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const main0 = readMainThreadCpuSeconds(server.pid);
     const own0 = ownCpuSeconds();
     const machine0 = readMachineBusySeconds();
+    const steal0 = readMachineStealSeconds();
     const t0 = performance.now();
     const phase = await runPhase(pool, server, sc, tag, sc.durationMs);
     const windowS = (performance.now() - t0) / 1000;
@@ -159,6 +162,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const serverMainThreadCpuS = readMainThreadCpuSeconds(server.pid) - main0;
     const clientCpuS = ownCpuSeconds() - own0;
     const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
+    const stealS = readMachineStealSeconds() - steal0;
     const eventLoopDelayMaxMs = (await server.eventLoopDelayMaxMs?.()) ?? null;
     await hooks?.after({ delivered: phase.delivered });
 
@@ -190,6 +194,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       clientCpuS,
       clientCpuPerDeliveryUs: (clientCpuS / delivered) * 1e6,
       otherCpuS,
+      stealS,
       eventLoopDelayMaxMs,
       maxSendLagMs: phase.maxSendLagMs,
       round,
