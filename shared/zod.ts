@@ -18,9 +18,11 @@ import { ID_PATTERN } from './ids.ts';
  * AgentEntrySchema parse: ~4 µs against ~2.4). The server's per-message check settles plain
  * messages by hand and only parses the rest (sync-server/rules/docRules.ts).
  *
- * The server's own request schemas (sync-server/) stay on classic zod; the two mix. Mini carries
- * no error messages of its own, so the English ones are configured here, for the editors of the
- * PWA and the server's refusals alike.
+ * The server's request, webhook and channel-configuration schemas (sync-server/) use it too
+ * (since session 13): loading classic zod as well cost the server about 1 MB of heap that every
+ * full garbage collection marks (docs/performance.md). Mini carries no error messages of its
+ * own, so the English ones are configured here, for the editors of the PWA and the server's
+ * refusals alike.
  */
 z.config(en());
 

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { SignInRequest, type SessionInfo } from '../../shared/protocol/rest.ts';
 import { ID_PATTERN } from '../../shared/ids.ts';
+import { z } from '../../shared/zod.ts';
 import type { Directory, Session } from '../auth/Directory.ts';
 import type { Logger } from '../ops/log.ts';
 import type { RateLimiter } from './RateLimiter.ts';
@@ -8,7 +8,7 @@ import { bearerToken, readJson, sendError, sendJson } from './responses.ts';
 import type { Router } from './Router.ts';
 
 /** Sign-in body: the shared SignInRequest, plus an optional workspace for emails in several. */
-const SignInBody = z.object({ ...SignInRequest.shape, workspaceId: z.string().regex(ID_PATTERN).optional() });
+const SignInBody = z.object({ ...SignInRequest.shape, workspaceId: z.optional(z.string().check(z.regex(ID_PATTERN))) });
 
 const toInfo = (token: string, s: Omit<Session, 'token'>): SessionInfo => ({
   token,

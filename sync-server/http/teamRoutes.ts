@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { SessionInfo } from '../../shared/protocol/rest.ts';
+import { z } from '../../shared/zod.ts';
 import type { Directory } from '../auth/Directory.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { Logger } from '../ops/log.ts';
@@ -29,8 +29,8 @@ export function requirePrincipal(ctx: HttpContext, directory: Directory): Princi
   return principal;
 }
 
-const InviteToken = z.object({ token: z.string().min(1).max(200) });
-const AcceptBody = InviteToken.extend({ password: z.string().min(1).max(500) });
+const InviteToken = z.object({ token: z.string().check(z.minLength(1), z.maxLength(200)) });
+const AcceptBody = z.extend(InviteToken, { password: z.string().check(z.minLength(1), z.maxLength(500)) });
 
 /**
  * Team members (admins; TEAM1–TEAM6) and invite links:

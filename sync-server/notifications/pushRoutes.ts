@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { DeviceNameSchema, type PushConfig, type PushDevice, PushSubscribeRequest } from '../../shared/protocol/push.ts';
+import { z } from '../../shared/zod.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { Router } from '../http/Router.ts';
 import { bearerToken, readJson, sendError, sendJson } from '../http/responses.ts';

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { z as mini } from '../../shared/zod.ts';
+import { z } from '../../shared/zod.ts';
 import { type DocKind, ID_PATTERN, isId } from '../../shared/ids.ts';
 import type { RejectReason } from '../../shared/protocol/rejectReasons.ts';
 import { AGENT_ROOTS, DRAFT_PREFIX, isDraftMeta, MAX_DRAFT_LENGTH } from '../../shared/schema/agentDoc.ts';
@@ -140,7 +139,7 @@ const indexRules: DocRules = {
 
 // ---- workspace settings ---------------------------------------------------------------------
 
-const LIBRARY: Record<string, { schema: mini.ZodMiniType<{ id: string }>; label: string }> = {
+const LIBRARY: Record<string, { schema: z.ZodMiniType<{ id: string }>; label: string }> = {
   [SETTINGS_ROOTS.quickReplies]: { schema: QuickReplySchema, label: 'quick reply' },
   [SETTINGS_ROOTS.cannedResponses]: { schema: CannedResponseSchema, label: 'canned response' },
 };
@@ -202,7 +201,7 @@ function notificationPrefs(loc: Location, content: Content, rule: string): Refus
 // ---- conversation ---------------------------------------------------------------------------
 
 const SERVER_ONLY_CONV: Record<string, string> = { [CONV_ROOTS.receipts]: 'CONV3', [CONV_ROOTS.meta]: 'CONV5' };
-const STATE_KEYS: Record<string, mini.ZodMiniType> = ClientStateKeys;
+const STATE_KEYS: Record<string, z.ZodMiniType> = ClientStateKeys;
 
 const ENTRY_KEYS = new Set(['id', 'kind', 'author', 'text', 'createdAt']);
 
@@ -304,8 +303,8 @@ const conversationRules: DocRules = {
 // ---- agent document -------------------------------------------------------------------------
 
 const ScrollPositionSchema = z.object({
-  anchor: z.string().regex(ID_PATTERN).nullable(),
-  offset: z.number().finite(),
+  anchor: z.nullable(z.string().check(z.regex(ID_PATTERN))),
+  offset: z.number(),
 });
 
 const isDraftRoot = (root: string) => root.startsWith(DRAFT_PREFIX) && isId(root.slice(DRAFT_PREFIX.length));

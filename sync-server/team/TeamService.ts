@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { ID_PATTERN } from '../../shared/ids.ts';
 import { ROLES, type Role } from '../../shared/schema/roles.ts';
 import type { MemberSummary } from '../../shared/schema/workspaceIndex.ts';
+import { z } from '../../shared/zod.ts';
 import type { Directory } from '../auth/Directory.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { Logger } from '../ops/log.ts';
@@ -15,12 +15,12 @@ export type TeamError = 'forbidden' | 'invalid-input' | 'not-found' | 'conflict'
 export type TeamResult<T> = { ok: true; value: T } | { ok: false; error: TeamError; rule: string; message: string };
 
 export const InviteBody = z.object({
-  email: z.string().trim().email().max(320),
-  name: z.string().trim().min(1).max(200),
+  email: z.string().check(z.trim(), z.email(), z.maxLength(320)),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   role: z.enum(ROLES),
 });
-export const RoleBody = z.object({ agentId: z.string().regex(ID_PATTERN), role: z.enum(ROLES) });
-export const MemberBody = z.object({ agentId: z.string().regex(ID_PATTERN) });
+export const RoleBody = z.object({ agentId: z.string().check(z.regex(ID_PATTERN)), role: z.enum(ROLES) });
+export const MemberBody = z.object({ agentId: z.string().check(z.regex(ID_PATTERN)) });
 
 export interface TeamServiceDeps {
   directory: Directory;

@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { z } from 'zod';
 import { CAPABILITIES } from '../../shared/channels/capabilities.ts';
 import { ID_PATTERN, conversationDoc, newId } from '../../shared/ids.ts';
 import { CloseCode } from '../../shared/protocol/closeCodes.ts';
@@ -15,6 +14,7 @@ import {
 import { CONV_ROOTS } from '../../shared/schema/conversation.ts';
 import type { Receipt } from '../../shared/schema/delivery.ts';
 import type { MessageEntry } from '../../shared/schema/message.ts';
+import { z } from '../../shared/zod.ts';
 import { hashToken } from '../auth/Directory.ts';
 import type { Directory } from '../auth/Directory.ts';
 import type { ChannelAdapter, DeliveryOutcome, DeliveryTarget } from '../conversations/ChannelAdapter.ts';
@@ -24,8 +24,8 @@ import type { Logger } from '../ops/log.ts';
 
 /** Body of POST /webchat/visitors. */
 export const VisitorRequest = z.object({
-  workspaceId: z.string().regex(ID_PATTERN),
-  name: z.string().trim().min(1).max(100).optional(),
+  workspaceId: z.string().check(z.regex(ID_PATTERN)),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
 });
 
 export type VisitorResult =

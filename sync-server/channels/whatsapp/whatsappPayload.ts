@@ -1,44 +1,55 @@
-import { z } from 'zod';
+import { z } from '../../../shared/zod.ts';
 
 /**
  * The WhatsApp Cloud API webhook notification (channels-reference 1.3–1.5), parsed loosely:
  * unknown fields pass, only what we use is checked.
  */
-const Media = z.object({ id: z.string().optional(), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional(), voice: z.boolean().optional() }).loose();
+const optionalString = () => z.optional(z.string());
+/** A string of `min`..`max` characters. */
+const sized = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
-export const WaInboundMessage = z
-  .object({
-    from: z.string().regex(/^\d{1,20}$/),
-    id: z.string().min(1).max(256),
-    timestamp: z.string().regex(/^\d{1,12}$/),
-    type: z.string().min(1).max(40),
-    text: z.object({ body: z.string() }).loose().optional(),
-    image: Media.optional(),
-    video: Media.optional(),
-    audio: Media.optional(),
-    sticker: Media.optional(),
-    document: Media.optional(),
-    location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).loose().optional(),
-    contacts: z.array(z.object({ name: z.object({ formatted_name: z.string().optional() }).loose().optional(), phones: z.array(z.object({ phone: z.string().optional() }).loose()).optional() }).loose()).optional(),
-    interactive: z.object({ type: z.string(), button_reply: z.object({ title: z.string() }).loose().optional(), list_reply: z.object({ title: z.string() }).loose().optional() }).loose().optional(),
-    button: z.object({ text: z.string().optional(), payload: z.string().optional() }).loose().optional(),
-    reaction: z.object({ message_id: z.string().optional(), emoji: z.string().optional() }).loose().optional(),
-  })
-  .loose();
+const Media = z.looseObject({ id: optionalString(), mime_type: optionalString(), caption: optionalString(), filename: optionalString(), voice: z.optional(z.boolean()) });
+
+export const WaInboundMessage = z.looseObject({
+  from: z.string().check(z.regex(/^\d{1,20}$/)),
+  id: sized(1, 256),
+  timestamp: z.string().check(z.regex(/^\d{1,12}$/)),
+  type: sized(1, 40),
+  text: z.optional(z.looseObject({ body: z.string() })),
+  image: z.optional(Media),
+  video: z.optional(Media),
+  audio: z.optional(Media),
+  sticker: z.optional(Media),
+  document: z.optional(Media),
+  location: z.optional(z.looseObject({ latitude: z.number(), longitude: z.number(), name: optionalString(), address: optionalString() })),
+  contacts: z.optional(
+    z.array(
+      z.looseObject({
+        name: z.optional(z.looseObject({ formatted_name: optionalString() })),
+        phones: z.optional(z.array(z.looseObject({ phone: optionalString() }))),
+      }),
+    ),
+  ),
+  interactive: z.optional(
+    z.looseObject({ type: z.string(), button_reply: z.optional(z.looseObject({ title: z.string() })), list_reply: z.optional(z.looseObject({ title: z.string() })) }),
+  ),
+  button: z.optional(z.looseObject({ text: optionalString(), payload: optionalString() })),
+  reaction: z.optional(z.looseObject({ message_id: optionalString(), emoji: optionalString() })),
+});
 export type WaInboundMessage = z.infer<typeof WaInboundMessage>;
 
-export const WaStatus = z
-  .object({
-    id: z.string().min(1).max(256),
-    status: z.string().min(1).max(40),
-    timestamp: z.string().optional(),
-    recipient_id: z.string().optional(),
-    biz_opaque_callback_data: z.string().optional(),
-    errors: z
-      .array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).loose().optional() }).loose())
-      .optional(),
-  })
-  .loose();
+export const WaStatus = z.looseObject({
+  id: sized(1, 256),
+  status: sized(1, 40),
+  timestamp: optionalString(),
+  recipient_id: optionalString(),
+  biz_opaque_callback_data: optionalString(),
+  errors: z.optional(
+    z.array(
+      z.looseObject({ code: z.number(), title: optionalString(), message: optionalString(), error_data: z.optional(z.looseObject({ details: optionalString() })) }),
+    ),
+  ),
+});
 export type WaStatus = z.infer<typeof WaStatus>;
 
 export const WaNotification = z.object({
@@ -49,15 +60,13 @@ export const WaNotification = z.object({
       changes: z.array(
         z.object({
           field: z.string(),
-          value: z
-            .object({
-              messaging_product: z.string().optional(),
-              metadata: z.object({ phone_number_id: z.string(), display_phone_number: z.string().optional() }).loose().optional(),
-              contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).loose().optional() }).loose()).optional(),
-              messages: z.array(WaInboundMessage).optional(),
-              statuses: z.array(WaStatus).optional(),
-            })
-            .loose(),
+          value: z.looseObject({
+            messaging_product: optionalString(),
+            metadata: z.optional(z.looseObject({ phone_number_id: z.string(), display_phone_number: optionalString() })),
+            contacts: z.optional(z.array(z.looseObject({ wa_id: optionalString(), profile: z.optional(z.looseObject({ name: optionalString() })) }))),
+            messages: z.optional(z.array(WaInboundMessage)),
+            statuses: z.optional(z.array(WaStatus)),
+          }),
         }),
       ),
     }),
