@@ -47,23 +47,23 @@ export function ownCpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/**
- * CPU seconds the whole machine has been busy (all cores, every process), from /proc/stat:
- * user + nice + system + irq + softirq + steal. Compared with the server's and the bench's own
- * CPU over a window, it shows how much other processes used meanwhile (a noise indicator).
- */
-export function readMachineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLK_TCK;
+/** The whole machine's CPU so far (all cores, every process), from the first line of /proc/stat. */
+export interface MachineCpu {
+  /**
+   * user + nice + system + irq + softirq + steal. Compared with the server's and the bench's own
+   * CPU over a window, it shows how much other processes used meanwhile (a noise indicator).
+   */
+  busyS: number;
+  /**
+   * What the hypervisor has taken from this VM's cores (`steal`): time a vCPU wanted to run and
+   * could not. A window with steal ran on a contended host, and the CPU times of its processes are
+   * then less comparable with another window's.
+   */
+  stealS: number;
 }
 
-/**
- * CPU seconds the hypervisor has taken from this VM's cores so far (`steal` in /proc/stat): time
- * a vCPU wanted to run and could not. A window with steal ran on a contended host, and the CPU
- * times of its processes are then less comparable with another window's.
- */
-export function readMachineStealSeconds(): number {
+export function readMachineCpu(): MachineCpu {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  return (Number(line.trim().split(/\s+/)[8]) || 0) / CLK_TCK;
+  const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).map(Number);
+  return { busyS: (user + nice + system + irq + softirq + steal) / CLK_TCK, stealS: steal / CLK_TCK };
 }

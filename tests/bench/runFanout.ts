@@ -1,7 +1,7 @@
 import type { ClientPool } from './ClientPool.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
 import { percentile } from './percentile.ts';
-import { ownCpuSeconds, readCpuSeconds, readMachineBusySeconds, readMachineStealSeconds, readMainThreadCpuSeconds } from './procStats.ts';
+import { ownCpuSeconds, readCpuSeconds, readMachineCpu, readMainThreadCpuSeconds } from './procStats.ts';
 import type { ClientSpec } from './workerProtocol.ts';
 
 export interface FanoutScenario {
@@ -55,7 +55,7 @@ export interface FanoutResult {
   clientCpuPerDeliveryUs: number;
   /** CPU used by every other process of the machine over the window (noise indicator). */
   otherCpuS: number;
-  /** CPU seconds the hypervisor took from the machine's cores during the window (readMachineStealSeconds). */
+  /** CPU seconds the hypervisor took from the machine's cores during the window (MachineCpu.stealS). */
   stealS: number;
   /** Longest event-loop stall of the server during the window (its own metrics; null if none). */
   eventLoopDelayMaxMs: number | null;
@@ -96,11 +96,6 @@ async function runPhase(pool: ClientPool, server: ServerUnderTest, sc: FanoutSce
 }
 
 /**
- * One fan-out scenario against one server: connect every client (synced), run a warm-up, then
- * the measured window. Server CPU is read from /proc/<pid>/stat around the window, which runs
- * from just before the first send to the last delivery.
- */
-/**
  * How long after its clients have gone a run's server CPU is still counted (afterWindowCpuS), the
  * same for every server: ours is started with `--doc-idle-ms 1000` (run.ts), so the run's
  * documents are unloaded and compacted within it. With the default (30 s) that work fell into
@@ -123,6 +118,12 @@ export function fanoutRooms(sc: Pick<FanoutScenario, 'firstRoom' | 'rooms'>, rou
   return Array.from({ length: sc.rooms }, (_, r) => sc.firstRoom + round * 1000 + r);
 }
 
+/**
+ * One fan-out scenario against one server: connect every client (synced), run a warm-up, then
+ * the measured window. Server CPU is read from /proc/<pid>/stat around the window, which runs
+ * from just before the first send to the last delivery, and again SETTLE_MS after the clients
+ * have closed.
+ */
 export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1, hooks?: WindowHooks): Promise<FanoutResult> {
   // Fresh documents every round; message ids stay unique per document.
   const rooms = fanoutRooms(sc, round);
@@ -134,7 +135,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
   }
   const docsBefore = (await server.documentsLoaded?.()) ?? null;
   const connectMs = await pool.connect(server.wsBase, server.params, specs);
-  let result: FanoutResult;
+  let window: Omit<FanoutResult, 'afterWindowCpuS' | 'serverCpuPerDeliveryUs'>;
   let cpuAtWindowEnd: number;
   try {
     // Tags (also in message ids) are unique per scenario, round, server and phase.
@@ -152,8 +153,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const cpu0 = readCpuSeconds(server.pid);
     const main0 = readMainThreadCpuSeconds(server.pid);
     const own0 = ownCpuSeconds();
-    const machine0 = readMachineBusySeconds();
-    const steal0 = readMachineStealSeconds();
+    const machine0 = readMachineCpu();
     const t0 = performance.now();
     const phase = await runPhase(pool, server, sc, tag, sc.durationMs);
     const windowS = (performance.now() - t0) / 1000;
@@ -161,8 +161,9 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const serverCpuS = cpuAtWindowEnd - cpu0;
     const serverMainThreadCpuS = readMainThreadCpuSeconds(server.pid) - main0;
     const clientCpuS = ownCpuSeconds() - own0;
-    const otherCpuS = Math.max(0, readMachineBusySeconds() - machine0 - serverCpuS - clientCpuS);
-    const stealS = readMachineStealSeconds() - steal0;
+    const machine1 = readMachineCpu();
+    const otherCpuS = Math.max(0, machine1.busyS - machine0.busyS - serverCpuS - clientCpuS);
+    const stealS = machine1.stealS - machine0.stealS;
     const eventLoopDelayMaxMs = (await server.eventLoopDelayMaxMs?.()) ?? null;
     await hooks?.after({ delivered: phase.delivered });
 
@@ -174,8 +175,7 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       at += c.latenciesMs.length;
     }
     all.sort();
-    const delivered = Math.max(phase.delivered, 1);
-    result = {
+    window = {
       scenario: sc.title,
       server: server.label,
       clients: specs.length,
@@ -189,10 +189,8 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
       windowS,
       serverCpuS,
       serverMainThreadCpuS,
-      afterWindowCpuS: 0,
-      serverCpuPerDeliveryUs: (serverCpuS / delivered) * 1e6,
       clientCpuS,
-      clientCpuPerDeliveryUs: (clientCpuS / delivered) * 1e6,
+      clientCpuPerDeliveryUs: (clientCpuS / Math.max(phase.delivered, 1)) * 1e6,
       otherCpuS,
       stealS,
       eventLoopDelayMaxMs,
@@ -202,9 +200,14 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
   } finally {
     await pool.close();
   }
+  // A fixed span of CPU accounting, the same for every server (not a wait for a condition).
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  result.afterWindowCpuS = readCpuSeconds(server.pid) - cpuAtWindowEnd;
-  result.serverCpuPerDeliveryUs = ((result.serverCpuS + result.afterWindowCpuS) / Math.max(result.delivered, 1)) * 1e6;
+  const afterWindowCpuS = readCpuSeconds(server.pid) - cpuAtWindowEnd;
+  const result: FanoutResult = {
+    ...window,
+    afterWindowCpuS,
+    serverCpuPerDeliveryUs: ((window.serverCpuS + afterWindowCpuS) / Math.max(window.delivered, 1)) * 1e6,
+  };
   if (docsBefore !== null) {
     const docsAfter = await server.documentsLoaded?.();
     if (docsAfter != null && docsAfter > docsBefore) {

@@ -110,27 +110,25 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
     room: (scenario, i) => `${BENCH_WORKSPACE}/conv/${roomId(scenario, i)}`,
     agentId: session.agent.id,
     eventLoopDelayMaxMs: async () => {
-      try {
-        const text = await (await fetch(`${baseUrl}/metrics`)).text();
-        const m = /^switchboard_event_loop_lag_max_seconds\s+(\S+)$/m.exec(text);
-        return m ? Number(m[1]) * 1000 : null;
-      } catch {
-        return null;
-      }
+      const seconds = await readMetric(baseUrl, 'switchboard_event_loop_lag_max_seconds');
+      return seconds === null ? null : seconds * 1000;
     },
-    documentsLoaded: async () => {
-      try {
-        const text = await (await fetch(`${baseUrl}/metrics`)).text();
-        const m = /^switchboard_documents_loaded\s+(\S+)$/m.exec(text);
-        return m ? Number(m[1]) : null;
-      } catch {
-        return null;
-      }
-    },
+    documentsLoaded: () => readMetric(baseUrl, 'switchboard_documents_loaded'),
     logTail: handle.logTail,
     stop: handle.stop,
     dataDir,
     baseUrl,
     session,
   };
+}
+
+/** One unlabelled value of the server's /metrics (null when absent or unreachable). */
+async function readMetric(baseUrl: string, name: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const m = new RegExp(`^${name}\\s+(\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
