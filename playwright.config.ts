@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Browser tests run in Debian's Chromium (never a downloaded browser) against the real server,
- * started on its own port with a fresh data directory and the demo workspace.
+ * started on its own port with a fresh data directory and the demo workspace. The server is the
+ * build `npm start` runs (dist-server/, scripts/buildServer.ts), so `npm run build` comes first.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3311);
 const DATA_DIR = `.tmp/e2e-${PORT}`;
@@ -34,7 +35,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `rm -rf ${DATA_DIR} && node --import tsx sync-server/main.ts --demo --port ${PORT} --data-dir ${DATA_DIR}`,
+    command: `rm -rf ${DATA_DIR} && node dist-server/main.mjs --demo --port ${PORT} --data-dir ${DATA_DIR}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -28,7 +28,7 @@ export const DEFAULT_DATA_DIR = './.data';
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string } | { ok: 'help' };
 
-export const USAGE = `Usage: node --import tsx sync-server/main.ts [options]
+export const USAGE = `Usage: node dist-server/main.mjs [options]     (from the sources: node --import tsx sync-server/main.ts)
 
 Options:
   --port <n>           HTTP port (env PORT, default ${DEFAULT_PORT}; 0 picks a free port)

@@ -6,7 +6,8 @@ import { type SwitchboardServer, createServer } from './createServer.ts';
 import { createLogger } from './ops/log.ts';
 
 /**
- * `node --import tsx sync-server/main.ts [--port 3210] [--data-dir ./.data] [--host 0.0.0.0] [--demo]`
+ * `node dist-server/main.mjs [--port 3210] [--data-dir ./.data] [--host 0.0.0.0] [--demo]`, the build
+ * of scripts/buildServer.ts (`npm run build`); `node --import tsx sync-server/main.ts` runs the sources.
  *
  * Prints a readable banner to stderr (URLs, data directory, demo sign-in) and JSON log lines to
  * stdout, starting with `server_started`. SIGTERM / SIGINT shut down gracefully; a second signal

@@ -3,6 +3,8 @@
  * y-websocket server, and PWA timings in Chromium. Not a test: it prints a table (each figure
  * beside its target, PASS/MISS) and, as its last line, one JSON object with every result.
  * All traffic stays on 127.0.0.1; the whole run is bounded (hard limit BENCH_TIME_LIMIT_S).
+ * It runs what `npm run build` made, as `npm start` does: our server's build (dist-server/main.mjs)
+ * under plain node, beside the reference's published JavaScript, and the built PWA (dist/).
  *
  * Knobs (environment): BENCH_ONLY=baseline,floor,ours,browser,pipeline,presence (parts to run; floor:
  * the reference plus a decode and a log write per update, floorServer.mjs, in the fan-out scenarios; pipeline:

@@ -7,13 +7,15 @@ import { type ServerUnderTest, freePorts, httpOk, spawnLogged, waitFor } from '.
 
 const run = promisify(execFile);
 
-/** Files our server needs to start; while one is missing (work in progress) its parts are skipped. */
-const REQUIRED = ['sync-server/main.ts', 'sync-server/createServer.ts', 'sync-server/transport/createSyncService.ts', 'sync-server/admin/cli.ts'];
+/**
+ * The server as `npm start` runs it: the build of scripts/buildServer.ts, under plain node, as the
+ * reference runs its published JavaScript.
+ */
+const SERVER_ENTRY = 'dist-server/main.mjs';
 
-/** Why our server cannot be started yet, or null. */
+/** Why our server cannot be started, or null. */
 export function ourServerMissing(root: string): string | null {
-  const missing = REQUIRED.filter((f) => !existsSync(join(root, f)));
-  return missing.length ? `not built yet: ${missing.join(', ')} missing` : null;
+  return existsSync(join(root, SERVER_ENTRY)) ? null : `${SERVER_ENTRY} missing: run \`npm run build\` first`;
 }
 
 export const BENCH_WORKSPACE = 'bench';
@@ -71,7 +73,7 @@ export interface OurServerOptions {
 }
 
 /**
- * Starts our server (`sync-server/main.ts`) as a child process with everything on:
+ * Starts our server (its build, `dist-server/main.mjs`) as a child process with everything on:
  * authentication, validation and SQLite persistence in a fresh data directory seeded through the
  * admin CLI, then signs the bench agent in for a token.
  */
@@ -86,7 +88,7 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
   const [port = 0, inspectPort = 0] = await freePorts(2);
   const handle = spawnLogged(
     process.execPath,
-    [`--inspect=127.0.0.1:${inspectPort}`, '--import', 'tsx', 'sync-server/main.ts', '--port', String(port), '--data-dir', dataDir, ...(opts.extraArgs ?? [])],
+    [`--inspect=127.0.0.1:${inspectPort}`, SERVER_ENTRY, '--port', String(port), '--data-dir', dataDir, ...(opts.extraArgs ?? [])],
     { cwd: root, logFile: join(tmpDir, `ours-${port}.log`) },
   );
   let exitedEarly = false;
