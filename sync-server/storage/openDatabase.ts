@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type { Database } from 'better-sqlite3';
@@ -24,7 +24,7 @@ export function openDatabase(dataDir: string | ':memory:'): Database.Database {
   if (dataDir === ':memory:') {
     db = new Database(':memory:');
   } else {
-    mkdirSync(dataDir, { recursive: true });
+    createDirectory(dataDir);
     db = new Database(join(dataDir, DATABASE_FILE));
     db.pragma('journal_mode = WAL');
   }
@@ -33,6 +33,37 @@ export function openDatabase(dataDir: string | ':memory:'): Database.Database {
   db.pragma('foreign_keys = ON');
   memoisePrepare(db);
   return db;
+}
+
+/**
+ * `mkdir -p` that fails where it cannot create the directory. Node 20's `mkdirSync(dir, { recursive:
+ * true })` spins forever when mkdir answers ENOENT although the parent exists, as it does under
+ * /proc: the server then hung at start without a word. Throws naming the directory and the reason.
+ */
+export function createDirectory(dir: string): void {
+  try {
+    makeDirectory(resolve(dir));
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const reason = code === 'EEXIST' ? `a file of that name is in the way (${message})` : message;
+    throw new Error(`cannot create the data directory ${dir}: ${reason}`, { cause: err });
+  }
+}
+
+function makeDirectory(absolute: string): void {
+  if (isDirectory(absolute)) return;
+  const parent = dirname(absolute);
+  if (parent !== absolute) makeDirectory(parent);
+  try {
+    mkdirSync(absolute);
+  } catch (err) {
+    // Another process may have created it meanwhile.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !isDirectory(absolute)) throw err;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 /** Distinct statements kept per database (the code has a few hundred SQL texts at most). */

@@ -122,4 +122,23 @@ describe('app: lifecycle', () => {
     expect(await exited).toBe(0);
     expect(lines.map((l) => l.event)).toContain('server_stopped');
   });
+
+  it('main.ts: a data directory it cannot create ends the start at once, exit 1, saying which and why', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', '/proc/switchboard-data'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    cleanup.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('Switchboard could not start: cannot create the data directory /proc/switchboard-data: ENOENT');
+    expect(stdout).toContain('"event":"server_start_failed"');
+  });
 });
