@@ -26,6 +26,7 @@ import { contactRoutes } from './http/contactRoutes.ts';
 import { ContactBook } from './contacts/ContactBook.ts';
 import { TeamService } from './team/TeamService.ts';
 import { type AvailabilitySource, NotificationService } from './notifications/NotificationService.ts';
+import { publicPushFetch } from './notifications/pushEndpoint.ts';
 import { pushRoutes } from './notifications/pushRoutes.ts';
 import { PushSubscriptionStore } from './notifications/PushSubscriptionStore.ts';
 import { loadVapidKeys, type VapidKeys } from './notifications/VapidKeys.ts';
@@ -232,7 +233,8 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     docs,
     conversations,
     logger,
-    push: { store: pushStore, vapid },
+    // Pushes reach public push services only (and the simulator when it runs): NTF12.
+    push: { store: pushStore, vapid, fetch: publicPushFetch(pushSimulator?.url ?? null) },
     ...(options.availability ? { availability: options.availability } : {}),
     ...(options.pushUpdateMs !== undefined ? { pushUpdateMs: options.pushUpdateMs } : {}),
   });

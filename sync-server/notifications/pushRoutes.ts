@@ -6,6 +6,7 @@ import { bearerToken, readJson, sendError, sendJson } from '../http/responses.ts
 import type { Logger } from '../ops/log.ts';
 import type { PushServiceSimulator } from '../simulators/PushServiceSimulator.ts';
 import type { NotificationService } from './NotificationService.ts';
+import { pushEndpointProblem } from './pushEndpoint.ts';
 import type { PushSubscriptionStore, StoredSubscription } from './PushSubscriptionStore.ts';
 import type { VapidKeys } from './VapidKeys.ts';
 
@@ -31,7 +32,8 @@ const toDevice = (s: StoredSubscription): PushDevice => {
 
 /**
  * The Web Push routes (shared/protocol/push.ts). NTF12: an agent registers, lists, tests and
- * removes only its own devices; an endpoint must be https (or the simulator's, when it runs).
+ * removes only its own devices; an endpoint must be a public https host (or the simulator's, when it
+ * runs): pushEndpoint.ts.
  */
 export function pushRoutes(router: Router, deps: PushRouteDeps): void {
   const { store, logger } = deps;
@@ -43,11 +45,6 @@ export function pushRoutes(router: Router, deps: PushRouteDeps): void {
   const mine = (p: Principal, id: string | null) => {
     const sub = id ? store.get(id) : null;
     return sub && sub.workspaceId === p.workspaceId && sub.agentId === p.agentId ? sub : null;
-  };
-  const endpointAllowed = (endpoint: string) => {
-    const url = new URL(endpoint);
-    if (url.protocol === 'https:') return true;
-    return deps.simulator !== null && url.origin === new URL(deps.simulator.url).origin;
   };
 
   router.on('GET', '/api/push/config', ({ req, res }) => {
@@ -68,7 +65,8 @@ export function pushRoutes(router: Router, deps: PushRouteDeps): void {
     if (!body.ok) return sendError(res, body.status, body.error, body.message);
     const parsed = PushSubscribeRequest.safeParse(body.value);
     if (!parsed.success) return sendError(res, 400, 'invalid-request', 'Send {endpoint, keys: {p256dh, auth}, deviceName}');
-    if (!endpointAllowed(parsed.data.endpoint)) return sendError(res, 400, 'invalid-request', 'A push endpoint must be an https URL');
+    const problem = pushEndpointProblem(parsed.data.endpoint, deps.simulator?.url ?? null);
+    if (problem) return sendError(res, 400, 'invalid-request', problem);
     const sub = store.upsert({
       workspaceId: p.workspaceId,
       agentId: p.agentId,

@@ -200,11 +200,14 @@ describe('notifications through the real server: feed, Web Push to the local pus
     expect(list.devices.map((d) => d.deviceName)).toEqual(['Laptop']);
   });
 
-  it('NTF12: devices are registered, listed and removed by their own agent only; endpoints must be https', async () => {
+  it('NTF12: devices are registered, listed and removed by their own agent only; endpoints must be public https hosts', async () => {
     const key = Buffer.alloc(65, 4).toString('base64url');
     const auth = Buffer.alloc(16, 1).toString('base64url');
     const plain = await api('/api/push/subscriptions', tokens.sam, { method: 'POST', body: JSON.stringify({ endpoint: 'http://evil.example/push', keys: { p256dh: key, auth }, deviceName: 'X' }) });
     expect(plain.status).toBe(400);
+    const metadata = await api('/api/push/subscriptions', tokens.sam, { method: 'POST', body: JSON.stringify({ endpoint: 'https://169.254.169.254/latest/meta-data', keys: { p256dh: key, auth }, deviceName: 'X' }) });
+    expect(metadata.status).toBe(400);
+    expect(((await metadata.json()) as { message: string }).message).toBe('A push endpoint must be a public push service, not a local or private address');
     const badKey = await api('/api/push/subscriptions', tokens.sam, { method: 'POST', body: JSON.stringify({ endpoint: 'https://push.example/1', keys: { p256dh: 'abc', auth }, deviceName: 'X' }) });
     expect(badKey.status).toBe(400);
     const ok = await api('/api/push/subscriptions', tokens.sam, { method: 'POST', body: JSON.stringify({ endpoint: 'https://push.example/1', keys: { p256dh: key, auth }, deviceName: 'Sam’s phone' }) });
