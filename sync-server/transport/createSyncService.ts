@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Database from 'better-sqlite3';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/protocol/closeCodes.ts';
 import type { Role } from '../../shared/schema/roles.ts';
 import type { Authenticate, Principal } from '../auth/Principal.ts';
@@ -123,7 +123,7 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     compactAfterUpdates: limits.compactAfterUpdates,
     compactAfterBytes: limits.compactAfterBytes,
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false, WebSocket: SyncWebSocket });
   const connections = new Set<SyncConnection>();
   const rooms = new Map<string, AwarenessRoom>();
   const awarenessListeners = new Set<(docName: string) => void>();
@@ -213,10 +213,6 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
   heartbeat.unref();
 
   function onConnection(ws: WebSocket, socket: Duplex, principal: Principal | null, docName: string | null): void {
-    // SIZE1: ws closes an oversized frame with 1009 before buffering it; we answer with ours.
-    const wsClose = ws.close.bind(ws);
-    ws.close = (code?: number, reason?: string | Buffer) =>
-      code === 1009 ? wsClose(CloseCode.tooLarge.code, CloseCode.tooLarge.reason) : wsClose(code, reason);
     ws.on('error', (err: Error & { code?: string }) => {
       logger.warn({ event: 'socket_error', reason: err.code ?? err.message });
     });
@@ -334,4 +330,16 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     },
     close,
   };
+}
+
+/**
+ * SIZE1: ws closes on an oversized frame with 1009 before buffering it; we answer with our own
+ * close code and reason. A subclass (ws's `WebSocket` option) rather than a `close` function
+ * assigned to each socket, so every socket keeps ws's own shape and methods.
+ */
+class SyncWebSocket extends WebSocket {
+  override close(code?: number, reason?: string | Buffer): void {
+    if (code === 1009) super.close(CloseCode.tooLarge.code, CloseCode.tooLarge.reason);
+    else super.close(code, reason);
+  }
 }
