@@ -13,7 +13,7 @@
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
- * BENCH_SCENARIOS=a,b,s (only these fan-out scenarios; s is (a′), the sync layer alone), BENCH_WARMUP_MS / BENCH_FIRST_WARMUP_MS (traffic
+ * BENCH_SCENARIOS=a,b,s (only these fan-out scenarios; s is (a′), the sync layer alone), BENCH_GAP_MS (idle pause before each measured run), BENCH_WARMUP_MS / BENCH_FIRST_WARMUP_MS (traffic
  * before each measured window: 2 s, and 10 s before a server's first), BENCH_WARMUP_ROUND_MS (the
  * window of the unmeasured warm-up round that runs every scenario once on every server first; 6000, 0 skips it), BENCH_PROFILE=1 (profile both servers
  * during the first round's measured windows and a PWA cold start, print where the time went;
@@ -109,6 +109,11 @@ const SCENARIOS: FanoutScenario[] = [
 /** BENCH_PROFILE=alloc|retained|promoted: allocation profiles of the fan-out windows (allocationHooks). */
 const ALLOCATION_PROFILE = (['alloc', 'retained', 'promoted'] as const).find((mode) => mode === process.env.BENCH_PROFILE) ?? null;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+/**
+ * BENCH_GAP_MS: an idle pause before each measured run (default 0). With one server selected it
+ * reproduces the gaps a full run leaves between a server's scenarios while the others run.
+ */
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
 /** BENCH_SCENARIOS=a, b and/or s: run only those fan-out scenarios (e.g. to profile one). */
 const SCENARIO_KEYS = new Set((process.env.BENCH_SCENARIOS ?? SCENARIOS.map((sc) => sc.key).join(',')).split(',').map((s) => s.trim()));
 const IDLE_CONNECTIONS = 500;
@@ -241,6 +246,7 @@ async function runServers(tmp: string, profileDir: string | null): Promise<Recor
         for (const kind of order) {
           const server = servers[kind];
           if (!server || !runsOf(kind, sc)) continue;
+          if (GAP_MS > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
           log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}`);
           await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
             const label = `${kind} server, fan-out ${sc.key}`;
