@@ -48,6 +48,9 @@ export function isPublicAddress(address: string): boolean {
   return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Whether a URL is on the one origin let through as it is (the simulator's), if any. */
+const onAllowedOrigin = (url: URL, allowedOrigin: string | null) => allowedOrigin !== null && url.origin === new URL(allowedOrigin).origin;
+
 /** A URL's host without IPv6 brackets. */
 const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
@@ -62,7 +65,7 @@ export function pushEndpointProblem(endpoint: string, allowedOrigin: string | nu
   } catch {
     return 'A push endpoint must be a URL';
   }
-  if (allowedOrigin !== null && url.origin === new URL(allowedOrigin).origin) return null;
+  if (onAllowedOrigin(url, allowedOrigin)) return null;
   if (url.protocol !== 'https:') return 'A push endpoint must be an https URL';
   const host = hostOf(url).toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && !isPublicAddress(host))) {
@@ -78,7 +81,7 @@ export function pushEndpointProblem(endpoint: string, allowedOrigin: string | nu
 export function publicPushFetch(allowedOrigin: string | null, resolve: (host: string) => Promise<string[]> = resolveAll): typeof fetch {
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (allowedOrigin === null || url.origin !== new URL(allowedOrigin).origin) {
+    if (!onAllowedOrigin(url, allowedOrigin)) {
       if (url.protocol !== 'https:') throw new Error(`refused to send a push to ${url.origin}: not https`);
       const host = hostOf(url);
       const addresses = isIP(host) !== 0 ? [host] : await resolve(host);

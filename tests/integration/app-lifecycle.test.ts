@@ -19,6 +19,23 @@ describe('app: lifecycle', () => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
   });
 
+  /** Runs `sync-server/main.ts` with these flags on a free port; killed after the test if still running. */
+  const spawnMain = (flags: string[]) => {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', ...flags], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    cleanup.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    const output = { stdout: '', stderr: '' };
+    child.stdout?.on('data', (d: Buffer) => (output.stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output.stderr += d.toString()));
+    return { child, exited, output };
+  };
+
   it('seeds the demo workspace once and keeps data across a restart', async () => {
     let app: TestApp = await startApp({ demo: true });
     const dataDir = app.dataDir;
@@ -95,17 +112,7 @@ describe('app: lifecycle', () => {
   it('main.ts: starts, logs server_started as JSON, answers /healthz, and exits 0 on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-main-'));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--demo'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    cleanup.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const { child, exited, output } = spawnMain(['--data-dir', dataDir, '--demo']);
     const lines: Array<Record<string, unknown>> = [];
     createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
 
@@ -113,10 +120,10 @@ describe('app: lifecycle', () => {
     expect(started).toMatchObject({ dataDir, demo: true });
     const url = String(started.url);
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(stderr).toContain('Switchboard is running');
-    expect(stderr).toContain(`${url}/demo/`);
-    expect(stderr).toContain('dana@example.com');
-    expect(stderr).toContain(dataDir);
+    expect(output.stderr).toContain('Switchboard is running');
+    expect(output.stderr).toContain(`${url}/demo/`);
+    expect(output.stderr).toContain('dana@example.com');
+    expect(output.stderr).toContain(dataDir);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -124,21 +131,9 @@ describe('app: lifecycle', () => {
   });
 
   it('main.ts: a data directory it cannot create ends the start at once, exit 1, saying which and why', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', '/proc/switchboard-data'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    cleanup.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    let stdout = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    const { exited, output } = spawnMain(['--data-dir', '/proc/switchboard-data']);
     expect(await exited).toBe(1);
-    expect(stderr).toContain('Switchboard could not start: cannot create the data directory /proc/switchboard-data: ENOENT');
-    expect(stdout).toContain('"event":"server_start_failed"');
+    expect(output.stderr).toContain('Switchboard could not start: cannot create the data directory /proc/switchboard-data: ENOENT');
+    expect(output.stdout).toContain('"event":"server_start_failed"');
   });
 });
