@@ -50,6 +50,8 @@ export interface DocRegistryOptions {
   compactLogRatio?: number;
   /** When unloading (or closing), compact a log of at least this many updates (default 50). */
   compactOnUnloadAfter?: number;
+  /** Called after a document left memory (IdleMemoryReturn: give the memory back while quiet). */
+  onUnloaded?: () => void;
 }
 
 interface Pending {
@@ -650,5 +652,6 @@ export class DocRegistry implements DocHost {
     this.opts.clientIds.forget(live.name);
     // A running compaction already encoded its snapshot.
     live.doc.destroy();
+    this.opts.onUnloaded?.();
   }
 }

@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type GcSummary, readGcSummary } from './gcEvents.ts';
+
+const GC_RECORDER = join(dirname(fileURLToPath(import.meta.url)), 'gcRecorder.cjs');
 
 /** A sync server started as a child process, as the load generator sees it. */
 export interface ServerUnderTest {
@@ -27,6 +32,8 @@ export interface ServerUnderTest {
   documentsLoaded?: () => Promise<number | null>;
   /** Last lines of the child's output, for error reports. */
   logTail: () => string;
+  /** Its garbage collections that started in [fromMs, toMs) (Date.now() values; gcRecorder.cjs). */
+  gcSummary: (fromMs: number, toMs: number) => GcSummary | null;
   stop: () => Promise<void>;
 }
 
@@ -87,12 +94,14 @@ export interface ChildHandle {
   child: ChildProcess;
   exited: Promise<number | null>;
   logTail: () => string;
+  gcSummary: (fromMs: number, toMs: number) => GcSummary | null;
   stop: () => Promise<void>;
 }
 
 /**
  * Spawns a child process whose output goes to `logFile` (never a pipe the bench would have to
- * drain: a full pipe would stall the server under load).
+ * drain: a full pipe would stall the server under load). A Node child also records its garbage
+ * collections beside the log (gcRecorder.cjs, read back by `gcSummary`).
  */
 export function spawnLogged(
   command: string,
@@ -100,9 +109,11 @@ export function spawnLogged(
   opts: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string },
 ): ChildHandle {
   const fd = openSync(opts.logFile, 'w');
-  const child = spawn(command, [...serverNodeFlags(command), ...args], {
+  const gcDir = dirname(opts.logFile);
+  const recordGc = command === process.execPath ? ['--require', GC_RECORDER] : [];
+  const child = spawn(command, [...recordGc, ...serverNodeFlags(command), ...args], {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...opts.env, ...(recordGc.length ? { BENCH_GC_DIR: gcDir } : {}) },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
@@ -127,7 +138,8 @@ export function spawnLogged(
     await exited;
     clearTimeout(timer);
   };
-  return { child, exited, logTail, stop };
+  const gcSummary = (fromMs: number, toMs: number) => (recordGc.length && child.pid ? readGcSummary(gcDir, child.pid, fromMs, toMs) : null);
+  return { child, exited, logTail, gcSummary, stop };
 }
 
 /**

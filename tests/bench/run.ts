@@ -324,6 +324,10 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun, floor:
     target: '',
     result: '',
   });
+  const textRow = (metric: string, cell: (r: FanoutResult) => string): Row => {
+    const cells = (run: ServerRun) => (run.rounds[sc.key] ?? []).map(cell).join(', ') || '—';
+    return { section, metric, baseline: cells(base), ours: cells(ours), target: '', result: '' };
+  };
   const clients = sc.rooms * sc.clientsPerRoom;
   const rows: Row[] = [
     { section, metric: 'delivered / expected, all rounds', baseline: delivered(base), ours: delivered(ours), target: 'all', result: has(ours) ? verdict(allDelivered) : skip },
@@ -336,6 +340,8 @@ function fanoutRows(sc: FanoutScenario, base: ServerRun, ours: ServerRun, floor:
     row('server CPU in the window (s), each round', (r) => r.serverCpuS, 2),
     row('of which main thread (s)', (r) => r.serverMainThreadCpuS, 2),
     row(`server CPU in the ${SETTLE_MS / 1000} s after (s)²`, (r) => r.afterWindowCpuS, 2),
+    textRow('major GCs in the window (of them V8\'s memory reducer\'s)⁴', (r) => (r.gc ? `${r.gc.major} (${r.gc.memoryReducer})` : '—')),
+    row('GC pauses on the main thread (ms)⁴', (r) => r.gc?.pauseMs ?? Number.NaN, 0),
     row('server event-loop delay max (ms)', (r) => r.eventLoopDelayMaxMs ?? Number.NaN, 1),
     row('client CPU, all threads (s)', (r) => r.clientCpuS, 2),
     row('other processes CPU (s), noise', (r) => r.otherCpuS, 2),
@@ -520,9 +526,12 @@ async function main(): Promise<void> {
   }
   if (Object.keys(ours.rounds).length > 0 || Object.keys(baseline.rounds).length > 0) {
     console.log(`² after each window, while the run's clients close and (ours, started with --doc-idle-ms 1000) its documents are unloaded`);
-    console.log('  and compacted; counted in "server CPU per delivery", so no run\'s housekeeping lands in a later window.');
+    console.log('  and compacted; counted in "server CPU per delivery", so that this housekeeping does not land in a later window.');
     console.log('³ the geometric mean of ours / baseline over the rounds; each round runs both within a minute, alternating which goes');
     console.log(`  first, after an unmeasured warm-up round of every scenario on every server${WARMUP_ROUND_MS > 0 ? '' : ' (skipped in this run)'}.`);
+    console.log('⁴ from each server\'s own record of its collections (tests/bench/gcRecorder.cjs). V8\'s memory reducer compacts the heap and');
+    console.log('  returns pages to the system after a collection left much of it empty (ours: the documents the previous run unloaded;');
+    console.log('  the baseline keeps every document it served), and only once the process allocates again: in its next window.');
     console.log('');
   }
   const notes = 'details' in browser ? browser.details.filter((d) => d.value.length > 24) : [];

@@ -1,5 +1,6 @@
 import type { ClientPool } from './ClientPool.ts';
 import type { ServerUnderTest } from './ServerUnderTest.ts';
+import type { GcSummary } from './gcEvents.ts';
 import { percentile } from './percentile.ts';
 import { ownCpuSeconds, readCpuSeconds, readMachineCpu, readMainThreadCpuSeconds } from './procStats.ts';
 import type { ClientSpec } from './workerProtocol.ts';
@@ -50,6 +51,8 @@ export interface FanoutResult {
   afterWindowCpuS: number;
   /** (serverCpuS + afterWindowCpuS) per delivered update. */
   serverCpuPerDeliveryUs: number;
+  /** The server's garbage collections in the window (null: not recorded). */
+  gc: GcSummary | null;
   /** Load generator CPU (all threads of the bench process) over the same window. */
   clientCpuS: number;
   clientCpuPerDeliveryUs: number;
@@ -135,8 +138,9 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
   }
   const docsBefore = (await server.documentsLoaded?.()) ?? null;
   const connectMs = await pool.connect(server.wsBase, server.params, specs);
-  let window: Omit<FanoutResult, 'afterWindowCpuS' | 'serverCpuPerDeliveryUs'>;
+  let window: Omit<FanoutResult, 'afterWindowCpuS' | 'serverCpuPerDeliveryUs' | 'gc'>;
   let cpuAtWindowEnd: number;
+  let wallWindow: [number, number];
   try {
     // Tags (also in message ids) are unique per scenario, round, server and phase.
     const prefix = `${sc.key}${round}${server.kind.charAt(0)}`;
@@ -155,8 +159,10 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     const own0 = ownCpuSeconds();
     const machine0 = readMachineCpu();
     const t0 = performance.now();
+    const wall0 = Date.now();
     const phase = await runPhase(pool, server, sc, tag, sc.durationMs);
     const windowS = (performance.now() - t0) / 1000;
+    wallWindow = [wall0, Date.now()];
     cpuAtWindowEnd = readCpuSeconds(server.pid);
     const serverCpuS = cpuAtWindowEnd - cpu0;
     const serverMainThreadCpuS = readMainThreadCpuSeconds(server.pid) - main0;
@@ -207,6 +213,8 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
     ...window,
     afterWindowCpuS,
     serverCpuPerDeliveryUs: ((window.serverCpuS + afterWindowCpuS) / Math.max(window.delivered, 1)) * 1e6,
+    // Read after SETTLE_MS: the server's observer has written the window's collections by now.
+    gc: server.gcSummary(...wallWindow),
   };
   if (docsBefore !== null) {
     const docsAfter = await server.documentsLoaded?.();

@@ -52,6 +52,7 @@ async function startRelay(root: string, tmpDir: string, kind: 'baseline' | 'floo
     room: (scenario, i) => `bench/conv/${scenario}${i}`,
     agentId: 'benchagent',
     logTail: handle.logTail,
+    gcSummary: handle.gcSummary,
     stop: handle.stop,
   };
 }

@@ -117,6 +117,7 @@ export async function startOurServer(root: string, tmpDir: string, opts: OurServ
     },
     documentsLoaded: () => readMetric(baseUrl, 'switchboard_documents_loaded'),
     logTail: handle.logTail,
+    gcSummary: handle.gcSummary,
     stop: handle.stop,
     dataDir,
     baseUrl,
