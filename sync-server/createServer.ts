@@ -33,7 +33,6 @@ import { loadVapidKeys, type VapidKeys } from './notifications/VapidKeys.ts';
 import { PushServiceSimulator } from './simulators/PushServiceSimulator.ts';
 import type { Logger } from './ops/log.ts';
 import { type Metrics, createMetrics } from './ops/metrics.ts';
-import { IdleMemoryReturn, engineMinorGc } from './ops/IdleMemoryReturn.ts';
 import { SqliteDocStore } from './storage/SqliteDocStore.ts';
 import { openDatabase } from './storage/openDatabase.ts';
 import { createSyncService } from './transport/createSyncService.ts';
@@ -157,7 +156,6 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
   const store = new SqliteDocStore(db);
   const fanout = new LocalFanout();
   const directory = new Directory(db);
-  const memoryReturn = new IdleMemoryReturn({ minorGc: engineMinorGc(), logger });
   const sync = createSyncService({
     db,
     store,
@@ -165,7 +163,6 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     authenticate: (token) => directory.authenticate(token),
     logger,
     metrics,
-    onDocumentUnloaded: () => memoryReturn.released(),
     ...(options.docIdleMs !== undefined ? { limits: { idleUnloadMs: options.docIdleMs } } : {}),
   });
   const docs = sync.docs;
@@ -312,7 +309,6 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
     await conversations.close();
     await notifications.close();
     await sync.close();
-    memoryReturn.close();
     await fanout.close();
     db.close();
     throw err;
@@ -346,7 +342,6 @@ export async function createServer(options: CreateServerOptions): Promise<Switch
       await docSync.idle();
       await usage.close();
       await sync.close();
-      memoryReturn.close();
       usage.stop();
       conversations.detach();
       server.closeAllConnections();

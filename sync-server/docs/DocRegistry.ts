@@ -50,8 +50,6 @@ export interface DocRegistryOptions {
   compactLogRatio?: number;
   /** When unloading (or closing), compact a log of at least this many updates (default 50). */
   compactOnUnloadAfter?: number;
-  /** Called after a document left memory (IdleMemoryReturn: give the memory back while quiet). */
-  onUnloaded?: () => void;
 }
 
 interface Pending {
@@ -652,6 +650,5 @@ export class DocRegistry implements DocHost {
     this.opts.clientIds.forget(live.name);
     // A running compaction already encoded its snapshot.
     live.doc.destroy();
-    this.opts.onUnloaded?.();
   }
 }

@@ -56,8 +56,6 @@ export interface SyncServiceOptions {
   limits?: Partial<SyncLimits>;
   /** This process's id on the fan-out (default random). */
   processId?: string;
-  /** Called after a document left memory (DocRegistryOptions.onUnloaded). */
-  onDocumentUnloaded?: () => void;
 }
 
 /** Ephemeral per-document state beside the documents: awareness, as the rest of the server sees it. */
@@ -124,7 +122,6 @@ export function createSyncService(opts: SyncServiceOptions): SyncService {
     idleUnloadMs: limits.idleUnloadMs,
     compactAfterUpdates: limits.compactAfterUpdates,
     compactAfterBytes: limits.compactAfterBytes,
-    ...(opts.onDocumentUnloaded ? { onUnloaded: opts.onDocumentUnloaded } : {}),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false, WebSocket: SyncWebSocket });
   const connections = new Set<SyncConnection>();

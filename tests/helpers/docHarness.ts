@@ -36,7 +36,7 @@ export class RecordingSubscriber implements DocSubscriber {
  * A DocRegistry on an in-memory SQLite database (store, clientID registry), for rule and
  * registry tests without sockets.
  */
-export function createDocHarness(opts: { store?: DocStore; compactAfterUpdates?: number; idleUnloadMs?: number; onUnloaded?: () => void } = {}) {
+export function createDocHarness(opts: { store?: DocStore; compactAfterUpdates?: number; idleUnloadMs?: number } = {}) {
   const db = openDatabase(':memory:');
   const store = opts.store ?? new SqliteDocStore(db);
   const clientIds = new ClientIdRegistry(db);
@@ -50,7 +50,6 @@ export function createDocHarness(opts: { store?: DocStore; compactAfterUpdates?:
     metrics,
     idleUnloadMs: opts.idleUnloadMs ?? 60_000,
     compactAfterUpdates: opts.compactAfterUpdates,
-    ...(opts.onUnloaded ? { onUnloaded: opts.onUnloaded } : {}),
   });
   return {
     db,
