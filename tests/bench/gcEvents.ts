@@ -9,13 +9,13 @@ export interface GcSummary {
   /** Full mark-compact collections, V8's memory reducer's included. */
   major: number;
   /**
-   * Of `major`: those V8's memory reducer started. After a collection that left much of the old
-   * generation empty (for ours, the documents a run unloaded), it compacts the heap and returns
-   * the pages to the system, up to three times, once the process allocates again: in the next
-   * run's window.
+   * Of `major`: those V8's memory reducer started. Once committed memory has grown by 10 MB since
+   * it last ran (for ours, a run's documents, unloaded after it), it compacts the heap and returns
+   * the pages to the system, up to three times, when it judges the allocation rate low; through
+   * an idle gap it does not, so that is in the next run's window (docs/performance.md, session 16).
    */
   memoryReducer: number;
-  /** Main-thread pause of all of them (ms); marking and sweeping on helper threads is not in it. */
+  /** Main-thread pauses of all collection events, incremental marking steps included (ms); work on helper threads is not in it. */
   pauseMs: number;
 }
 

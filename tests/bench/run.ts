@@ -530,8 +530,8 @@ async function main(): Promise<void> {
     console.log('³ the geometric mean of ours / baseline over the rounds; each round runs both within a minute, alternating which goes');
     console.log(`  first, after an unmeasured warm-up round of every scenario on every server${WARMUP_ROUND_MS > 0 ? '' : ' (skipped in this run)'}.`);
     console.log('⁴ from each server\'s own record of its collections (tests/bench/gcRecorder.cjs). V8\'s memory reducer compacts the heap and');
-    console.log('  returns pages to the system after a collection left much of it empty (ours: the documents the previous run unloaded;');
-    console.log('  the baseline keeps every document it served), and only once the process allocates again: in its next window.');
+    console.log('  returns pages to the system once committed memory grew by 10 MB since it last ran (ours: a run\'s documents, unloaded');
+    console.log('  after it; the baseline keeps every document it served), not during an idle gap: in the next window.');
     console.log('');
   }
   const notes = 'details' in browser ? browser.details.filter((d) => d.value.length > 24) : [];
