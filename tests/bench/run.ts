@@ -13,7 +13,7 @@
  * (load-generator threads, default 1), BENCH_ROUNDS=n (rounds of each fan-out scenario, default 2),
  * BENCH_QUICK=1 (short windows, for trying the harness), BENCH_KEEP=1 (keep the temp directory
  * with server logs), BENCH_NICE=n (scheduling priority of the whole bench, default -10; 0 leaves it),
- * BENCH_SCENARIOS=a,b,s (only these fan-out scenarios; s is (a′), the sync layer alone), BENCH_GAP_MS (idle pause before each measured run), BENCH_WARMUP_MS / BENCH_FIRST_WARMUP_MS (traffic
+ * BENCH_SCENARIOS=a,b,s,t (only these fan-out scenarios; s and t are (a′) and (b′), the sync layer alone), BENCH_GAP_MS (idle pause before each measured run), BENCH_WARMUP_MS / BENCH_FIRST_WARMUP_MS (traffic
  * before each measured window: 2 s, and 10 s before a server's first), BENCH_WARMUP_ROUND_MS (the
  * window of the unmeasured warm-up round that runs every scenario once on every server first; 6000, 0 skips it), BENCH_PROFILE=1 (profile both servers
  * during the first round's measured windows and a PWA cold start, print where the time went;
@@ -45,7 +45,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const workers = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
 const only = new Set((process.env.BENCH_ONLY ?? 'baseline,floor,ours,browser,pipeline,presence').split(',').map((s) => s.trim()));
-const timeLimitS = Number(process.env.BENCH_TIME_LIMIT_S ?? 540);
+const timeLimitS = Number(process.env.BENCH_TIME_LIMIT_S ?? 660);
 
 /** BENCH_WARMUP_MS: traffic before each measured window (default 2000; 500 with BENCH_QUICK). */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? (quick ? 500 : 2000));
@@ -105,6 +105,17 @@ const SCENARIOS: FanoutScenario[] = [
     durationMs: quick ? 2000 : 10_000,
     syncLayerOnly: { sameLoadAs: 'a' },
   },
+  {
+    key: 't',
+    title: "(b′) as (b), on a document with no conversation behind it: the sync layer alone (baseline column: the reference's (b))",
+    rooms: 1,
+    clientsPerRoom: 200,
+    rate: 10,
+    firstRoom: 150,
+    warmupMs: WARMUP_MS,
+    durationMs: quick ? 2000 : 20_000,
+    syncLayerOnly: { sameLoadAs: 'b' },
+  },
 ];
 /** BENCH_PROFILE=alloc|retained|promoted: allocation profiles of the fan-out windows (allocationHooks). */
 const ALLOCATION_PROFILE = (['alloc', 'retained', 'promoted'] as const).find((mode) => mode === process.env.BENCH_PROFILE) ?? null;
@@ -114,7 +125,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
  * reproduces the gaps a full run leaves between a server's scenarios while the others run.
  */
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
-/** BENCH_SCENARIOS=a, b and/or s: run only those fan-out scenarios (e.g. to profile one). */
+/** BENCH_SCENARIOS=a, b, s and/or t: run only those fan-out scenarios (e.g. to profile one). */
 const SCENARIO_KEYS = new Set((process.env.BENCH_SCENARIOS ?? SCENARIOS.map((sc) => sc.key).join(',')).split(',').map((s) => s.trim()));
 const IDLE_CONNECTIONS = 500;
 const IDLE_ROOMS = 50;
@@ -298,7 +309,7 @@ function pairedCell(p: { ratios: number[]; mean: number | null }): string {
   return `${fmt(p.mean, 2)}× (${p.ratios.map((x) => `${fmt(x, 2)}×`).join(', ')})`;
 }
 
-/** A run's results of scenario `from` filed under `to` (the reference's (a) beside our (a′)). */
+/** A run's results of scenario `from` filed under `to` (the reference's (a) beside our (a′), its (b) beside our (b′)). */
 function asScenario(run: ServerRun, from: string, to: string): ServerRun {
   const rounds = run.rounds[from];
   return { ...run, rounds: rounds ? { [to]: rounds } : {} };
