@@ -127,9 +127,17 @@ export function fanoutRooms(sc: Pick<FanoutScenario, 'firstRoom' | 'rooms'>, rou
  * from just before the first send to the last delivery, and again SETTLE_MS after the clients
  * have closed.
  */
-export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: FanoutScenario, round = 1, hooks?: WindowHooks): Promise<FanoutResult> {
-  // Fresh documents every round; message ids stay unique per document.
-  const rooms = fanoutRooms(sc, round);
+export async function runFanout(
+  pool: ClientPool,
+  server: ServerUnderTest,
+  sc: FanoutScenario,
+  round = 1,
+  hooks?: WindowHooks,
+  roomsOf = round,
+): Promise<FanoutResult> {
+  // Fresh documents every run (`roomsOf`: a round run again takes rooms of its own); message ids
+  // stay unique per document.
+  const rooms = fanoutRooms(sc, roomsOf);
   const specs: ClientSpec[] = [];
   for (const [r, room] of rooms.entries()) {
     for (let slot = 0; slot < sc.clientsPerRoom; slot++) {
@@ -142,8 +150,8 @@ export async function runFanout(pool: ClientPool, server: ServerUnderTest, sc: F
   let cpuAtWindowEnd: number;
   let wallWindow: [number, number];
   try {
-    // Tags (also in message ids) are unique per scenario, round, server and phase.
-    const prefix = `${sc.key}${round}${server.kind.charAt(0)}`;
+    // Tags (also in message ids) are unique per scenario, rooms, server and phase.
+    const prefix = `${sc.key}${roomsOf}${server.kind.charAt(0)}`;
     // The window starts and ends with a /metrics request (below). Its first HTTP request in a
     // while deoptimizes the stream code a websocket-only load optimized for one socket shape; a
     // running server sees HTTP and websockets all the time, so that happens here, in the warm-up.
