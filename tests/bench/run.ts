@@ -77,52 +77,43 @@ const WARMUP_ROUND_MS = Number(process.env.BENCH_WARMUP_ROUND_MS ?? (quick ? 0 :
 /** The round number of the warm-up run (its own fresh rooms, fanoutRooms). */
 const WARMUP_ROUND = 0;
 
+const SCENARIO_A: FanoutScenario = {
+  key: 'a',
+  title: '(a) 50 rooms × 4 clients, 20 msg/s per room',
+  rooms: 50,
+  clientsPerRoom: 4,
+  rate: 20,
+  firstRoom: 0,
+  warmupMs: WARMUP_MS,
+  durationMs: quick ? 2000 : 10_000,
+};
+const SCENARIO_B: FanoutScenario = {
+  key: 'b',
+  title: '(b) 1 room × 200 clients, 10 msg/s',
+  rooms: 1,
+  clientsPerRoom: 200,
+  rate: 10,
+  firstRoom: 50,
+  warmupMs: WARMUP_MS,
+  // 20 s (since session 13): a 10 s window held 0.2–0.3 s of server CPU, so one major GC
+  // (V8's memory reducer collecting what the previous run left, 0.1–0.15 s on GC threads)
+  // falling inside it or not moved a round by up to 2×.
+  durationMs: quick ? 2000 : 20_000,
+};
+
+/**
+ * `of`'s load on our server only, on documents the server created with nothing but their id
+ * (seedRooms.ts, `bare:`): the sync layer alone, compared with the reference's run of `of`.
+ */
+function syncLayerTwin(of: FanoutScenario, key: string, title: string, firstRoom: number): FanoutScenario {
+  return { ...of, key, title, firstRoom, syncLayerOnly: { sameLoadAs: of.key } };
+}
+
 const SCENARIOS: FanoutScenario[] = [
-  {
-    key: 'a',
-    title: '(a) 50 rooms × 4 clients, 20 msg/s per room',
-    rooms: 50,
-    clientsPerRoom: 4,
-    rate: 20,
-    firstRoom: 0,
-    warmupMs: WARMUP_MS,
-    durationMs: quick ? 2000 : 10_000,
-  },
-  {
-    key: 'b',
-    title: '(b) 1 room × 200 clients, 10 msg/s',
-    rooms: 1,
-    clientsPerRoom: 200,
-    rate: 10,
-    firstRoom: 50,
-    warmupMs: WARMUP_MS,
-    // 20 s (since session 13): a 10 s window held 0.2–0.3 s of server CPU, so one major GC
-    // (V8's memory reducer collecting what the previous run left, 0.1–0.15 s on GC threads)
-    // falling inside it or not moved a round by up to 2×.
-    durationMs: quick ? 2000 : 20_000,
-  },
-  {
-    key: 's',
-    title: "(a′) as (a), on documents with no conversation behind them: the sync layer alone (baseline column: the reference's (a))",
-    rooms: 50,
-    clientsPerRoom: 4,
-    rate: 20,
-    firstRoom: 100,
-    warmupMs: WARMUP_MS,
-    durationMs: quick ? 2000 : 10_000,
-    syncLayerOnly: { sameLoadAs: 'a' },
-  },
-  {
-    key: 't',
-    title: "(b′) as (b), on a document with no conversation behind it: the sync layer alone (baseline column: the reference's (b))",
-    rooms: 1,
-    clientsPerRoom: 200,
-    rate: 10,
-    firstRoom: 150,
-    warmupMs: WARMUP_MS,
-    durationMs: quick ? 2000 : 20_000,
-    syncLayerOnly: { sameLoadAs: 'b' },
-  },
+  SCENARIO_A,
+  SCENARIO_B,
+  syncLayerTwin(SCENARIO_A, 's', "(a′) as (a), on documents with no conversation behind them: the sync layer alone (baseline column: the reference's (a))", 100),
+  syncLayerTwin(SCENARIO_B, 't', "(b′) as (b), on a document with no conversation behind it: the sync layer alone (baseline column: the reference's (b))", 150),
 ];
 /** BENCH_PROFILE=alloc|retained|promoted: allocation profiles of the fan-out windows (allocationHooks). */
 const ALLOCATION_PROFILE = (['alloc', 'retained', 'promoted'] as const).find((mode) => mode === process.env.BENCH_PROFILE) ?? null;
