@@ -11,8 +11,9 @@ export interface GcSummary {
   /**
    * Of `major`: those V8's memory reducer started. Once committed memory has grown by 10 MB since
    * it last ran (for ours, a run's documents, unloaded after it), it compacts the heap and returns
-   * the pages to the system, up to three times, when it judges the allocation rate low; through
-   * an idle gap it does not, so that is in the next run's window (docs/performance.md, session 16).
+   * the pages to the system, up to three times, once it judges the allocation rate low: after
+   * 30–40 s of idle in a plain process here, so after a shorter gap in the next run's window
+   * (docs/performance.md, sessions 16 and 17).
    */
   memoryReducer: number;
   /** Main-thread pauses of all collection events, incremental marking steps included (ms); work on helper threads is not in it. */

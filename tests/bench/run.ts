@@ -200,6 +200,12 @@ async function start(kind: Kind, tmp: string, run: ServerRun): Promise<ServerUnd
   }
 }
 
+/** The windows of a round the hypervisor took too much from (BENCH_MAX_STEAL), as "0.9 s in ours's, …"; null if none. */
+function stealIn(results: Array<[Kind, FanoutResult]>): string | null {
+  const disturbed = results.filter(([, r]) => r.stealS > MAX_STEAL_PER_S * r.windowS);
+  return disturbed.length > 0 ? disturbed.map(([kind, r]) => `${fmt(r.stealS)} s in ${kind}'s`).join(', ') : null;
+}
+
 /** Runs `step`; on failure marks the server's run as failed (its later steps are skipped). */
 async function guarded(kind: Kind, server: ServerUnderTest, run: ServerRun, what: string, step: () => Promise<void>): Promise<boolean> {
   if (run.skipped) return false;
@@ -262,43 +268,45 @@ async function runServers(tmp: string, profileDir: string | null): Promise<Recor
         }
       }
     }
+    /** Every selected server's run of `sc` for `round`, in this round's order, on room set `roomsOf`. */
+    const measureRound = async (sc: FanoutScenario, round: number, roomsOf: number): Promise<Array<[Kind, FanoutResult]>> => {
+      const order: Kind[] = round % 2 === 1 ? ['baseline', 'floor', 'ours'] : ['ours', 'floor', 'baseline'];
+      const results: Array<[Kind, FanoutResult]> = [];
+      for (const kind of order) {
+        const server = servers[kind];
+        if (!server || !runsOf(kind, sc)) continue;
+        if (GAP_MS > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+        log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}${roomsOf === round ? '' : ', run again'}`);
+        await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
+          const label = `${kind} server, fan-out ${sc.key}`;
+          const hooks =
+            profileDir && round === 1 && roomsOf === round
+              ? ALLOCATION_PROFILE
+                ? allocationHooks(server, join(profileDir, `${kind}-${sc.key}.heapprofile`), label, ALLOCATION_PROFILE)
+                : profileHooks(server, join(profileDir, `${kind}-${sc.key}.cpuprofile`), label)
+              : undefined;
+          const result = await runFanout(pool, server, { ...sc, warmupMs: firstWarmup(kind, sc) }, round, hooks, roomsOf);
+          results.push([kind, result]);
+          log(
+            `${kind}: ${fmt(result.serverCpuPerDeliveryUs, 0)} µs/delivery, p99 ${fmt(result.p99Ms, 1)} ms; server CPU ${fmt(result.serverCpuS)} s: main thread ${fmt(result.serverMainThreadCpuS)}, other threads (GC helpers, document writer) ${fmt(result.serverCpuS - result.serverMainThreadCpuS)}; ${fmt(result.stealS)} s stolen by the hypervisor`,
+          );
+        });
+      }
+      return results;
+    };
     let spareRooms = ROUNDS;
     for (let round = 1; round <= ROUNDS; round++) {
       for (const sc of selected) {
-        const order: Kind[] = round % 2 === 1 ? ['baseline', 'floor', 'ours'] : ['ours', 'floor', 'baseline'];
-        for (let roomsOf = round; ; roomsOf = ++spareRooms) {
-          const results: Array<[Kind, FanoutResult]> = [];
-          for (const kind of order) {
-            const server = servers[kind];
-            if (!server || !runsOf(kind, sc)) continue;
-            if (GAP_MS > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
-            log(`${kind}: fan-out ${sc.title}, round ${round}/${ROUNDS}${roomsOf === round ? '' : ', run again'}`);
-            await guarded(kind, server, runs[kind], `fan-out ${sc.key}`, async () => {
-              const label = `${kind} server, fan-out ${sc.key}`;
-              const hooks =
-                profileDir && round === 1 && roomsOf === round
-                  ? ALLOCATION_PROFILE
-                    ? allocationHooks(server, join(profileDir, `${kind}-${sc.key}.heapprofile`), label, ALLOCATION_PROFILE)
-                    : profileHooks(server, join(profileDir, `${kind}-${sc.key}.cpuprofile`), label)
-                  : undefined;
-              const result = await runFanout(pool, server, { ...sc, warmupMs: firstWarmup(kind, sc) }, round, hooks, roomsOf);
-              results.push([kind, result]);
-              log(
-                `${kind}: ${fmt(result.serverCpuPerDeliveryUs, 0)} µs/delivery, p99 ${fmt(result.p99Ms, 1)} ms; server CPU ${fmt(result.serverCpuS)} s: main thread ${fmt(result.serverMainThreadCpuS)}, other threads (GC helpers, document writer) ${fmt(result.serverCpuS - result.serverMainThreadCpuS)}; ${fmt(result.stealS)} s stolen by the hypervisor`,
-              );
-            });
-          }
-          const disturbed = results.filter(([, r]) => r.stealS > MAX_STEAL_PER_S * r.windowS);
-          const why = disturbed.map(([kind, r]) => `${fmt(r.stealS)} s in ${kind}'s`).join(', ');
-          if (disturbed.length > 0 && spareRooms < ROUNDS + RERUNS) {
-            log(`round ${round} of ${sc.key}: the hypervisor took ${why} window; running the round again on fresh rooms`);
-            (rerunNotes[sc.key] ??= []).push(`r${round} (${why})`);
-            continue;
-          }
-          if (disturbed.length > 0) (rerunNotes[sc.key] ??= []).push(`r${round} kept, no reruns left (${why})`);
-          for (const [kind, result] of results) (runs[kind].rounds[sc.key] ??= []).push(result);
-          break;
+        let results = await measureRound(sc, round, round);
+        let disturbed = stealIn(results);
+        while (disturbed && spareRooms < ROUNDS + RERUNS) {
+          log(`round ${round} of ${sc.key}: the hypervisor took ${disturbed} window; running the round again on fresh rooms`);
+          (rerunNotes[sc.key] ??= []).push(`r${round} (${disturbed})`);
+          results = await measureRound(sc, round, ++spareRooms);
+          disturbed = stealIn(results);
         }
+        if (disturbed) (rerunNotes[sc.key] ??= []).push(`r${round} kept, no reruns left (${disturbed})`);
+        for (const [kind, result] of results) (runs[kind].rounds[sc.key] ??= []).push(result);
       }
     }
   } finally {
